@@ -1,0 +1,110 @@
+"""The ``workbench`` command line: a thin front end over the package; no logic of its own.
+
+Every command takes ``--project DIR`` (default: the current directory) and, on failure, exits
+non-zero with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from workbench import __version__
+from workbench.errors import WorkbenchError
+from workbench.project import Project, bundled_study
+
+project_option = click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The study folder (the one holding data/raw).",
+)
+
+
+def friendly(command):
+    """Turn a WorkbenchError into a one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except WorkbenchError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """Journey Workbench: evidence-backed customer journey maps from interviews and surveys."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--journey",
+    default="default",
+    show_default=True,
+    help="Journey type whose codebook the study starts with.",
+)
+@friendly
+def init(directory: Path, journey: str) -> None:
+    """Scaffold a new study in DIRECTORY (folders, study.yml, participants.csv)."""
+    from workbench.scaffold import scaffold
+
+    project = scaffold(directory, journey=journey)
+    click.echo(
+        f"Created a study in {project.root}. Next: add files to {project.raw} "
+        f"and run `workbench ingest --project {project.root}`."
+    )
+
+
+@main.command()
+@project_option
+@click.option("--skip-bad", is_flag=True, help="Write the good files even if some failed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@friendly
+def ingest(project_dir: Path, skip_bad: bool, as_json: bool) -> None:
+    """Read data/raw into data/processed/segments.parquet (and documents, questions, responses)."""
+    from workbench.ingest.pipeline import IngestFailed
+    from workbench.ingest.pipeline import ingest as run_ingest
+    from workbench.ingest.summary import format_report
+
+    try:
+        result = run_ingest(Project(project_dir), skip_bad=skip_bad, progress=not as_json)
+    except IngestFailed as failure:
+        click.echo(
+            json.dumps(failure.report, indent=2) if as_json else format_report(failure.report)
+        )
+        raise click.ClickException(str(failure)) from None
+    click.echo(json.dumps(result.report, indent=2) if as_json else format_report(result.report))
+    if not as_json:
+        click.echo(f"\nWrote {', '.join(str(p) for p in result.written)}")
+
+
+@main.command()
+@project_option
+@friendly
+def demo(project_dir: Path) -> None:
+    """Run the whole path on the bundled sample study (or on --project if it has data/raw)."""
+    from workbench.ingest.pipeline import ingest as run_ingest
+    from workbench.ingest.summary import format_report
+
+    project = Project(project_dir)
+    if not project.raw.is_dir():
+        project = bundled_study()
+    click.echo(f"Journey Workbench demo on {project.root}\n")
+    result = run_ingest(project, skip_bad=True, progress=True)
+    click.echo(format_report(result.report))
+    click.echo(f"\nWrote {', '.join(str(p) for p in result.written)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

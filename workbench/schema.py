@@ -1,0 +1,206 @@
+"""Canonical tables: column names, dtypes and validators, in one place.
+
+Every module refers to columns through the constants defined here, never through string
+literals, so a rename is a one-line change. The tables are described in ``DESIGN.md``:
+
+* ``segments``  – one row per codable unit (participant turn, sentence, survey answer);
+* ``documents`` – one row per source file, with the decoded text that offsets point into;
+* ``questions`` – one row per survey question (id, text, kind);
+* ``responses`` – one row per respondent × closed question (long format);
+* ``coded``     – segments plus machine and human codes;
+* ``journey``   – one row per persona × stage (× touchpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+
+# --- identifiers and provenance -------------------------------------------------------------
+SEGMENT_ID = "segment_id"
+SOURCE_ID = "source_id"
+SOURCE_TYPE = "source_type"
+SOURCE_PATH = "source_path"
+SOURCE_FORMAT = "source_format"
+PARTICIPANT_ID = "participant_id"
+PERSONA = "persona"
+SPEAKER = "speaker"
+SPEAKER_ROLE = "speaker_role"
+TURN = "turn"
+UNIT = "unit"
+TEXT = "text"
+CHAR_START = "char_start"
+CHAR_END = "char_end"
+LINE = "line"
+START_S = "start_s"
+END_S = "end_s"
+QUESTION_ID = "question_id"
+
+# --- documents ------------------------------------------------------------------------------
+ENCODING = "encoding"
+SHA256 = "sha256"
+N_TURNS = "n_turns"
+N_SEGMENTS = "n_segments"
+
+# --- questions and responses ----------------------------------------------------------------
+QUESTION_TEXT = "question_text"
+QUESTION_KIND = "kind"
+QUESTION_METRIC = "metric"
+QUESTION_POSITION = "position"
+RESPONDENT_ID = "respondent_id"
+VALUE = "value"
+VALUE_NUM = "value_num"
+
+# --- coded ----------------------------------------------------------------------------------
+STAGE = "stage"
+STAGE_CONFIDENCE = "stage_confidence"
+TOUCHPOINTS = "touchpoints"
+EMOTION = "emotion"
+SENTIMENT = "sentiment"
+SENTIMENT_LABEL = "sentiment_label"
+PAIN_POINT = "pain_point"
+GOAL = "goal"
+CODE_SOURCE = "code_source"
+CODER = "coder"
+NEEDS_REVIEW = "needs_review"
+CODEBOOK_HASH = "codebook_hash"
+
+# --- journey --------------------------------------------------------------------------------
+STAGE_ORDER = "stage_order"
+TOUCHPOINT = "touchpoint"
+N_PARTICIPANTS = "n_participants"
+SENTIMENT_MEAN = "sentiment_mean"
+SENTIMENT_CI_LOW = "sentiment_ci_low"
+SENTIMENT_CI_HIGH = "sentiment_ci_high"
+SHARE_NEGATIVE = "share_negative"
+EVIDENCE_IDS = "evidence_ids"
+
+# --- controlled vocabularies ----------------------------------------------------------------
+SOURCE_INTERVIEW = "interview"
+SOURCE_SURVEY = "survey"
+SOURCE_TYPES = (SOURCE_INTERVIEW, SOURCE_SURVEY)
+
+ROLE_PARTICIPANT = "participant"
+ROLE_INTERVIEWER = "interviewer"
+ROLE_OTHER = "other"
+SPEAKER_ROLES = (ROLE_PARTICIPANT, ROLE_INTERVIEWER, ROLE_OTHER)
+
+UNIT_TURN = "turn"
+UNIT_SENTENCE = "sentence"
+UNIT_ANSWER = "answer"
+UNITS = (UNIT_TURN, UNIT_SENTENCE, UNIT_ANSWER)
+
+KIND_OPEN = "open_text"
+KIND_NPS = "nps"
+KIND_RATING = "rating"
+KIND_CHOICE = "choice"
+KIND_METADATA = "metadata"
+QUESTION_KINDS = (KIND_OPEN, KIND_NPS, KIND_RATING, KIND_CHOICE, KIND_METADATA)
+
+METRIC_NPS = "nps"
+METRIC_CSAT = "csat"
+METRIC_CES = "ces"
+
+SOURCE_HUMAN = "human"
+SOURCE_MODEL = "model"
+SOURCE_RULE = "rule"
+CODE_SOURCES = (SOURCE_HUMAN, SOURCE_MODEL, SOURCE_RULE)
+
+# --- table definitions: column -> pandas dtype ----------------------------------------------
+STRING = "string"
+
+SEGMENTS: dict[str, str] = {
+    SEGMENT_ID: STRING,
+    SOURCE_ID: STRING,
+    SOURCE_TYPE: STRING,
+    SOURCE_PATH: STRING,
+    SOURCE_FORMAT: STRING,
+    PARTICIPANT_ID: STRING,
+    PERSONA: STRING,
+    SPEAKER: STRING,
+    SPEAKER_ROLE: STRING,
+    TURN: "int64",
+    UNIT: STRING,
+    TEXT: STRING,
+    CHAR_START: "int64",
+    CHAR_END: "int64",
+    LINE: "int64",
+    START_S: "float64",
+    END_S: "float64",
+    QUESTION_ID: STRING,
+}
+
+DOCUMENTS: dict[str, str] = {
+    SOURCE_ID: STRING,
+    SOURCE_PATH: STRING,
+    SOURCE_TYPE: STRING,
+    SOURCE_FORMAT: STRING,
+    ENCODING: STRING,
+    SHA256: STRING,
+    PARTICIPANT_ID: STRING,
+    PERSONA: STRING,
+    N_TURNS: "int64",
+    N_SEGMENTS: "int64",
+    TEXT: STRING,
+}
+
+QUESTIONS: dict[str, str] = {
+    SOURCE_ID: STRING,
+    SOURCE_PATH: STRING,
+    QUESTION_ID: STRING,
+    QUESTION_TEXT: STRING,
+    QUESTION_KIND: STRING,
+    QUESTION_METRIC: STRING,
+    QUESTION_POSITION: "int64",
+}
+
+RESPONSES: dict[str, str] = {
+    SOURCE_ID: STRING,
+    RESPONDENT_ID: STRING,
+    PERSONA: STRING,
+    QUESTION_ID: STRING,
+    VALUE: STRING,
+    VALUE_NUM: "float64",
+}
+
+
+class SchemaError(WorkbenchError):
+    """A table does not have the columns or types of its canonical definition."""
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """Return an empty frame with the given canonical columns and dtypes.
+
+    Examples
+    --------
+    >>> list(empty_frame(QUESTIONS).columns)[:3]
+    ['source_id', 'source_path', 'question_id']
+    """
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def conform(frame: pd.DataFrame, columns: dict[str, str], *, name: str = "table") -> pd.DataFrame:
+    """Return ``frame`` with the canonical columns first, cast to their dtypes.
+
+    Extra columns are kept after the canonical ones. A missing canonical column raises
+    :class:`SchemaError` naming the table and the columns that are missing.
+    """
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise SchemaError(f"{name}: missing column(s) {missing}; found {list(frame.columns)}")
+    ordered = list(columns) + [c for c in frame.columns if c not in columns]
+    out = frame[ordered].copy()
+    for column, dtype in columns.items():
+        if str(out[column].dtype) != dtype:
+            out[column] = out[column].astype(dtype)
+    return out
+
+
+def require(frame: pd.DataFrame, columns: Iterable[str], *, name: str = "table") -> None:
+    """Raise :class:`SchemaError` unless ``frame`` has every one of ``columns``."""
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise SchemaError(f"{name}: missing column(s) {missing}; found {list(frame.columns)}")

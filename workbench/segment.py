@@ -1,0 +1,186 @@
+"""Codable units from turns: stable ids, sentence splitting and offsets back into the source.
+
+Participant turns are the default unit. A turn longer than ``max_chars`` is split at sentence
+boundaries into parts of at most ``max_chars`` (a single longer sentence stays whole). With the
+``sentence`` unit every participant turn is split into sentences. Sentence boundaries come from
+nltk's Punkt, trained on the study's own text (no downloaded model), plus a list of common
+abbreviations, as FACTS.md recommends.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+
+from workbench.ingest.base import fold_space
+
+#: Abbreviations Punkt must not split after, on top of what it learns from the study.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr vs etc e.g i.e approx appt dept est misc no tel ref "
+    "mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+#: Cap on the text Punkt learns from: enough for abbreviations, bounded time on big studies.
+TRAINING_CHARS = 2_000_000
+
+_WORD = re.compile(r"\S+")
+
+
+def segment_id(*parts: object) -> str:
+    """Return a stable 16-hex-digit id for the given parts.
+
+    The same parts always give the same id, on every machine and Python version.
+
+    Examples
+    --------
+    >>> segment_id("interviews/P01.txt", "turn", "Maya", "It was slow.", 0)
+    '8cbce7a43a120ef8'
+    """
+    key = "\x1f".join(str(part) for part in parts)
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class SentenceSplitter:
+    """Punkt sentence boundaries learned from a corpus, with known abbreviations.
+
+    Parameters
+    ----------
+    abbreviations : iterable of str
+        Lower-case abbreviations (without the final period) never followed by a boundary.
+
+    Examples
+    --------
+    >>> splitter = SentenceSplitter().fit(["I rang Dr. Patel on Monday. She was kind."])
+    >>> splitter.spans("I rang Dr. Patel on Monday. She was kind.")
+    [(0, 27), (28, 41)]
+    """
+
+    def __init__(self, abbreviations: Iterable[str] = ABBREVIATIONS) -> None:
+        self.abbreviations = abbreviations
+
+    def fit(self, texts: Iterable[str]) -> SentenceSplitter:
+        """Learn sentence-boundary parameters from ``texts`` (capped at TRAINING_CHARS)."""
+        trainer = PunktTrainer()
+        budget = TRAINING_CHARS
+        chunk: list[str] = []
+        for text in texts:
+            if budget <= 0:
+                break
+            chunk.append(text[:budget])
+            budget -= len(text)
+        trainer.train("\n\n".join(chunk), finalize=True)
+        params: PunktParameters = trainer.get_params()
+        params.abbrev_types.update(a.lower() for a in self.abbreviations)
+        self.tokenizer_ = PunktSentenceTokenizer(params)
+        return self
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Return ``(start, end)`` of each sentence in ``text``."""
+        return list(self.tokenizer_.span_tokenize(text))
+
+
+def pack_spans(spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Greedily join consecutive sentence spans into parts of at most ``max_chars``.
+
+    Examples
+    --------
+    >>> pack_spans([(0, 50), (51, 90), (91, 200)], 100)
+    [(0, 90), (91, 200)]
+    """
+    parts: list[tuple[int, int]] = []
+    for start, end in spans:
+        if parts and end - parts[-1][0] <= max_chars:
+            parts[-1] = (parts[-1][0], end)
+        else:
+            parts.append((start, end))
+    return parts
+
+
+@dataclass(slots=True)
+class Piece:
+    """A part of a turn: its folded text and its span in the source text."""
+
+    text: str
+    char_start: int
+    char_end: int
+    start_s: float | None
+    end_s: float | None
+
+
+def map_to_source(
+    source: str, turn_start: int, turn_end: int, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """Map spans in the folded turn text to spans in ``source``.
+
+    Works when the turn's text is the white-space-folded source slice (every reader keeps that
+    invariant where it can); returns ``None`` otherwise, and the caller keeps the turn's span.
+
+    Examples
+    --------
+    >>> src = "A: one  two\\n   three four"
+    >>> map_to_source(src, 3, len(src), [(0, 7), (8, 18)])
+    [(3, 11), (15, 25)]
+    """
+    words = list(_WORD.finditer(source, turn_start, turn_end))
+    folded_starts: list[int] = []
+    position = 0
+    for word in words:
+        folded_starts.append(position)
+        position += word.end() - word.start() + 1
+    if not words or spans[-1][1] > position - 1:
+        return None
+    mapped = []
+    for start, end in spans:
+        first = bisect.bisect_right(folded_starts, start) - 1
+        last = bisect.bisect_right(folded_starts, end - 1) - 1
+        raw_start = words[first].start() + (start - folded_starts[first])
+        raw_end = words[last].start() + (end - folded_starts[last])
+        mapped.append((raw_start, raw_end))
+    return mapped
+
+
+def split_turn(
+    text: str,
+    source: str,
+    char_start: int,
+    char_end: int,
+    start_s: float | None,
+    end_s: float | None,
+    *,
+    splitter: SentenceSplitter | None,
+    max_chars: int | None,
+) -> list[Piece]:
+    """Split one turn into pieces: sentences (``max_chars=None``) or packed parts.
+
+    A turn short enough, or with no splitter, is one piece. Media times of pieces are
+    interpolated by character position within the turn (sources time turns, not sentences).
+    """
+    whole = [Piece(text, char_start, char_end, start_s, end_s)]
+    if splitter is None or (max_chars is not None and len(text) <= max_chars):
+        return whole
+    spans = splitter.spans(text)
+    if max_chars is not None:
+        spans = pack_spans(spans, max_chars)
+    if len(spans) <= 1:
+        return whole
+    if fold_space(source[char_start:char_end]) == text:
+        mapped = map_to_source(source, char_start, char_end, spans)
+    else:
+        mapped = None
+    pieces = []
+    timed = start_s is not None and end_s is not None and len(text) > 0
+    for index, (start, end) in enumerate(spans):
+        raw = mapped[index] if mapped else (char_start, char_end)
+        if timed:
+            span = end_s - start_s
+            piece_start = start_s + span * start / len(text)
+            piece_end = start_s + span * end / len(text)
+        else:
+            piece_start, piece_end = start_s, end_s
+        pieces.append(Piece(text[start:end], raw[0], raw[1], piece_start, piece_end))
+    return pieces
