@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 from workbench import __version__, schema
 from workbench.atomic import AtomicBatch
 from workbench.config import StudyConfig, load_config
-from workbench.errors import InputError, UnsupportedFormatError, WorkbenchError
+from workbench.errors import ConfigError, InputError, UnsupportedFormatError, WorkbenchError
 from workbench.ingest.base import SurveyResult, Transcript, decode
 from workbench.ingest.build import TableBuilder
 from workbench.ingest.speakers import Participants, SpeakerResolver, read_participants
@@ -141,6 +141,8 @@ def read_file(rel: str, path: Path, config: StudyConfig) -> FileOutcome:
         outcome.warnings.extend(outcome.parsed.warnings)
     except InputError as error:
         outcome.error = error
+    except ConfigError as error:  # e.g. an unknown layout set for this file in study.yml
+        outcome.error = InputError(rel, str(error), expected="a layout this reader knows")
     return outcome
 
 

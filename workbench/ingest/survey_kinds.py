@@ -1,0 +1,338 @@
+"""What each column of a survey export is: layout, id, header text and kind of question.
+
+:func:`detect_layout` recognises the vendor layout from the header rows; :func:`column_infos`
+turns the header rows into a :class:`ColumnInfo` per column (its id, text and vendor hints).
+
+:func:`classify` decides from the column's id, its question text, vendor hints (a Qualtrics
+``ImportId``, a SurveyMonkey sub-label) and its answers whether a column is metadata, an NPS
+item, a rating (CSAT, CES or another scale), a choice or open text. Explicit settings from the
+study config always win (see :func:`workbench.ingest.survey.SurveyOptions`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from workbench import schema
+from workbench.errors import ConfigError
+from workbench.ingest.base import fold_space
+
+QUALTRICS_METADATA = {
+    "startdate", "enddate", "status", "ipaddress", "progress", "durationinseconds", "finished",
+    "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
+    "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
+    "locationaccuracy", "distributionchannel", "userlanguage", "responseset", "name",
+    "emailaddress",
+}  # fmt: skip
+SURVEYMONKEY_METADATA = {
+    "respondentid", "collectorid", "startdate", "enddate", "ipaddress", "emailaddress",
+    "firstname", "lastname",
+}  # fmt: skip
+GENERIC_METADATA = {
+    "timestamp", "submittedat", "submitted", "submissiondate", "date", "datetime", "createdat",
+    "starttime", "endtime", "completiontime", "email", "emailaddress", "name", "fullname",
+    "firstname", "lastname", "ipaddress", "ip", "useragent", "score", "duration", "language",
+}  # fmt: skip
+ID_NAMES = (
+    "respondentid", "responseid", "participantid", "respondent", "participant", "recordid",
+    "submissionid", "responderid", "userid", "customerid", "id", "uuid",
+)  # fmt: skip
+_IMPORT_ID = '{"ImportId"'
+PERSONA_NAMES = ("persona", "segment", "customersegment", "personaslug")
+TEXT_IQ = re.compile(r" - (Parent )?(Topics|Sentiment|Topic Sentiment)", re.I)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
+_OPEN_CUES = re.compile(
+    r"\b(why|describe|tell us|tell me|comments?|explain|anything else|free text|feedback|"
+    r"suggest\w*|in your own words|please specify|what could|improve)\b",
+    re.I,
+)
+_CHOICE_CUES = re.compile(r"\b(choice|select|which of|choose|all that apply|tick)\b", re.I)
+_NPS_CUES = re.compile(r"\brecommend|\bnps\b", re.I)
+_CSAT_CUES = re.compile(r"satisf|\bcsat\b", re.I)
+_CES_CUES = re.compile(r"\beas(y|e|ier|iest)\b|\beffort|\bces\b|\bdifficult", re.I)
+
+KIND_ALIASES = {
+    "open": schema.KIND_OPEN,
+    "text": schema.KIND_OPEN,
+    "csat": schema.KIND_RATING,
+    "ces": schema.KIND_RATING,
+    "scale": schema.KIND_RATING,
+    "meta": schema.KIND_METADATA,
+}
+
+
+def name_key(name: str) -> str:
+    """Lower-case a column name and drop everything but letters and digits.
+
+    Examples
+    --------
+    >>> name_key("Duration (in seconds)"), name_key("Respondent ID")
+    ('durationinseconds', 'respondentid')
+    """
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def slug(text: str, taken: set[str], fallback: str) -> str:
+    """A stable identifier for a header text, unique among ``taken`` (which it updates).
+
+    Examples
+    --------
+    >>> taken = set()
+    >>> slug("How likely are you to recommend us?", taken, "c1")
+    'how_likely_are_you_to_recommend_us'
+    >>> slug("How likely are you to recommend us!", taken, "c2")
+    'how_likely_are_you_to_recommend_us_2'
+    """
+    words = re.findall(r"[0-9a-z]+", text.casefold())
+    base = ""
+    for word in words:
+        if len(base) + len(word) + 1 > 60 and base:
+            break
+        base = f"{base}_{word}" if base else word
+    base = base or fallback
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass(slots=True)
+class ColumnInfo:
+    """What the reader knows about a column before classification."""
+
+    qid: str
+    text: str
+    import_id: str | None = None
+    sublabel: str | None = None
+    vendor_metadata: bool = False
+
+
+def resolve_kind(value: str, where: str) -> tuple[str, str | None]:
+    """Turn a configured kind (``nps``, ``csat``, ``open``...) into (kind, metric)."""
+    key = value.strip().lower().replace("-", "_")
+    metric = {"nps": schema.METRIC_NPS, "csat": schema.METRIC_CSAT, "ces": schema.METRIC_CES}
+    kind = KIND_ALIASES.get(key, key)
+    if kind not in schema.QUESTION_KINDS:
+        raise ConfigError(
+            f"{where}: unknown question kind {value!r}; expected one of "
+            f"{', '.join((*schema.QUESTION_KINDS, 'csat', 'ces'))}"
+        )
+    return kind, metric.get(key)
+
+
+def _numbers(distinct: set[str]) -> list[float] | None:
+    out = []
+    for value in distinct:
+        value = value.strip()
+        if not _NUMBER.fullmatch(value):
+            return None
+        out.append(float(value))
+    return out
+
+
+def _multi_select(distinct: set[str], values: list[str]) -> bool:
+    joined = [v for v in distinct if "," in v or ";" in v]
+    if not joined:
+        return False
+    tokens = [t.strip() for v in values for t in re.split(r"[,;]", v) if t.strip()]
+    kinds = set(tokens)
+    mean = sum(map(len, kinds)) / len(kinds)
+    return len(kinds) <= 25 and mean <= 40 and len(tokens) >= 2 * len(kinds)
+
+
+def _rating_metric(cues: str, numbers: list[float]) -> str | None:
+    low, high = min(numbers), max(numbers)
+    if _CSAT_CUES.search(cues) and low >= 1 and high <= 5:
+        return schema.METRIC_CSAT
+    if _CES_CUES.search(cues) and low >= 1 and high <= 7:
+        return schema.METRIC_CES
+    return None
+
+
+def classify(info: ColumnInfo, values: list[str]) -> tuple[str, str | None]:
+    """Return ``(kind, metric)`` for a column from its id, text, hints and answers.
+
+    ``values`` are the column's non-blank answers.
+
+    Examples
+    --------
+    >>> info = ColumnInfo("Q1", "How likely are you to recommend Brightwave to a friend?")
+    >>> classify(info, ["10", "7", "0", "9"])
+    ('nps', 'nps')
+    >>> classify(ColumnInfo("Q2", "How satisfied are you?"), ["4", "5", "2"])
+    ('rating', 'csat')
+    >>> classify(ColumnInfo("Q6_TEXT", "Tell us more"), ["ok"])
+    ('open_text', None)
+    """
+    qid, text = info.qid, info.text
+    cues = f"{qid.replace('_', ' ')} {text}"
+    import_id = info.import_id or ""
+    if info.vendor_metadata or TEXT_IQ.search(qid) or "_TEXT_" in import_id:
+        return schema.KIND_METADATA, None
+    if qid.upper().endswith("_TEXT") or import_id.endswith("_TEXT"):
+        return schema.KIND_OPEN, None
+    sublabel = (info.sublabel or "").lower()
+    if "open-ended" in sublabel or "please specify" in sublabel or "other (" in sublabel:
+        return schema.KIND_OPEN, None
+    distinct = set(values)
+    if not distinct:
+        return (schema.KIND_OPEN if _OPEN_CUES.search(cues) else schema.KIND_CHOICE), None
+    sample = set(list(distinct)[:300])
+    if all(_DATE.fullmatch(v.strip()) for v in sample) or all(
+        _EMAIL.fullmatch(v.strip()) for v in sample
+    ):
+        return schema.KIND_METADATA, None
+    numbers = _numbers(distinct) if len(distinct) <= 1000 else _numbers(sample)
+    if numbers is not None and all(math.isfinite(x) for x in numbers):
+        integers = all(x.is_integer() for x in numbers)
+        low, high = min(numbers), max(numbers)
+        if integers and low >= 0 and high <= 10:
+            if _NPS_CUES.search(cues) or (
+                re.search(r"\blikely\b", cues, re.I) and (high > 7 or low == 0)
+            ):
+                return schema.KIND_NPS, schema.METRIC_NPS
+            if _CHOICE_CUES.search(cues):
+                return schema.KIND_CHOICE, None
+            return schema.KIND_RATING, _rating_metric(cues, numbers)
+        return (schema.KIND_CHOICE if _CHOICE_CUES.search(cues) else schema.KIND_RATING), None
+    if _multi_select(distinct, values):
+        return schema.KIND_CHOICE, None
+    n, d = len(values), len(distinct)
+    mean = sum(map(len, sample)) / len(sample)
+    if _OPEN_CUES.search(cues) and not _CHOICE_CUES.search(cues):
+        return schema.KIND_OPEN, None
+    if _CHOICE_CUES.search(cues) and mean <= 60:
+        return schema.KIND_CHOICE, None
+    if mean >= 40:
+        return schema.KIND_OPEN, None
+    if d <= 15 and (n >= 2 * d or (n < 10 and mean < 25)):
+        return schema.KIND_CHOICE, None
+    return schema.KIND_OPEN, None
+
+
+def is_vendor_metadata(layout: str, info: ColumnInfo) -> bool:
+    """Whether a column is one of the layout's known metadata columns."""
+    key = name_key(info.qid)
+    text_key = name_key(info.text)
+    if layout == "qualtrics":
+        import_id = info.import_id
+        if import_id is not None and not import_id.startswith("QID"):
+            return True  # embedded data and survey metadata: startDate, _recordId, persona...
+        return key in QUALTRICS_METADATA or info.qid.startswith("Q_")
+    if layout == "qualtrics-legacy":
+        return bool(re.fullmatch(r"V\d+", info.qid)) or key in QUALTRICS_METADATA
+    if layout == "surveymonkey":
+        return (
+            text_key in SURVEYMONKEY_METADATA
+            or text_key.startswith("customdata")
+            or (not info.sublabel and text_key in GENERIC_METADATA)
+        )
+    return text_key in GENERIC_METADATA
+
+
+def detect_layout(rows: list[list[str]]) -> str:
+    """Recognise the export layout from its first rows.
+
+    Examples
+    --------
+    >>> detect_layout([["Timestamp", "How was it?"], ["2026/10/01 10:00:00", "Fine"]])
+    'google-forms'
+    >>> detect_layout([["V1", "V2", "Q1"], ["ResponseID", "ResponseSet", "Text"]])
+    'qualtrics-legacy'
+    """
+    first = [cell.strip() for cell in rows[0]]
+    keys = {name_key(cell) for cell in first}
+    if len(rows) >= 3 and is_import_row(rows[2]):
+        return "qualtrics"
+    if first[:1] == ["V1"] and ("V2" in first or (len(rows) > 1 and "ResponseID" in rows[1])):
+        return "qualtrics-legacy"
+    if "respondentid" in keys and "collectorid" in keys:
+        return "surveymonkey"
+    if first and name_key(first[0]) == "timestamp":
+        return "google-forms"
+    return "generic"
+
+
+def is_import_row(row: list[str]) -> bool:
+    hits = sum(cell.lstrip().startswith(_IMPORT_ID) for cell in row)
+    return hits >= max(1, len(row) // 2)
+
+
+def import_id_of(cell: str) -> str | None:
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        return None
+    return value.get("ImportId") if isinstance(value, dict) else None
+
+
+def column_infos(layout: str, header: list[list[str]], width: int) -> list[ColumnInfo]:
+    taken: set[str] = set()
+    infos = []
+    if layout in ("qualtrics", "qualtrics-legacy"):
+        for j in range(width):
+            qid, text = header[0][j].strip(), fold_space(header[1][j]) if len(header) > 1 else ""
+            import_id = import_id_of(header[2][j]) if len(header) > 2 else None
+            if not qid or qid in taken:
+                qid = slug(qid or text, taken, f"column_{j + 1}")
+            taken.add(qid)
+            infos.append(ColumnInfo(qid, text or qid, import_id))
+        return infos
+    if layout == "surveymonkey":
+        texts = [fold_space(cell) for cell in header[0]]
+        subs = [fold_space(cell) for cell in header[1]]
+        group = []
+        for j in range(width):
+            group.append(j if texts[j] or not group else group[-1])
+        sizes = Counter(group)
+        for j in range(width):
+            question, sub = texts[group[j]], subs[j]
+            if sizes[group[j]] > 1 and sub:
+                text, qid = f"{question} — {sub}", slug(f"{question} {sub}", taken, f"c{j + 1}")
+            else:
+                text, qid = question or sub, slug(question or sub, taken, f"column_{j + 1}")
+            infos.append(ColumnInfo(qid, text, sublabel=sub or None))
+        return infos
+    for j in range(width):
+        text = fold_space(header[0][j])
+        infos.append(ColumnInfo(slug(text, taken, f"column_{j + 1}"), text))
+    return infos
+
+
+def find_column(infos: list[ColumnInfo], name: str) -> int | None:
+    """Index of the column whose id or header text is ``name`` (case-insensitive)."""
+    for test in (
+        lambda c: c.qid == name,
+        lambda c: c.qid.casefold() == name.casefold(),
+        lambda c: c.text.casefold() == fold_space(name).casefold(),
+        lambda c: name_key(c.qid) == name_key(name) or name_key(c.text) == name_key(name),
+    ):
+        for j, info in enumerate(infos):
+            if test(info):
+                return j
+    return None
+
+
+def find_by_names(infos: list[ColumnInfo], names: tuple[str, ...]) -> int | None:
+    for wanted in names:
+        for j, info in enumerate(infos):
+            if wanted in (name_key(info.qid), name_key(info.text)):
+                return j
+    return None
+
+
+def listing(infos: list[ColumnInfo]) -> str:
+    names = [
+        info.text if name_key(info.text) == name_key(info.qid) else f"{info.qid} ({info.text})"
+        for info in infos
+    ]
+    more = f" ... and {len(names) - 30} more" if len(names) > 30 else ""
+    return "; ".join(names[:30]) + more
