@@ -90,6 +90,28 @@ def ingest(project_dir: Path, skip_bad: bool, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--text-column", required=True, help="Column holding the text to score.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the CSV with sentiment columns added.",
+)
+@click.option("--workers", type=int, default=None, help="Processes to use (default: all cores).")
+@friendly
+def sentiment(csv_file: Path, text_column: str, out_path: Path, workers: int | None) -> None:
+    """Add VADER sentiment (neg, neu, pos, compound, label) to CSV_FILE; fully offline."""
+    from workbench.schema import SENTIMENT_LABEL
+    from workbench.tag.sentiment import score_csv
+
+    scored = score_csv(csv_file, text_column=text_column, out_path=out_path, workers=workers)
+    counts = scored[SENTIMENT_LABEL].value_counts().to_dict()
+    click.echo(f"Scored {len(scored):,} rows -> {out_path} ({counts})")
+
+
+@main.command()
 @project_option
 @friendly
 def demo(project_dir: Path) -> None:

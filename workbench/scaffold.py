@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.codebook import JOURNEY_TYPES, builtin_codebook, write_codebook
 from workbench.config import TEMPLATE
 from workbench.errors import ConfigError
 from workbench.ingest.speakers import NAME, TRANSCRIPT_NAMES
@@ -30,7 +31,10 @@ Files in `data/raw/` are never changed by the workbench.
 
 
 def scaffold(directory: Path, *, journey: str = "default") -> Project:
-    """Create the folders, a commented ``study.yml``, ``participants.csv`` headers and a README.
+    """Create the folders, a commented ``study.yml``, the codebook, ``participants.csv`` headers.
+
+    ``journey`` picks the built-in codebook the study starts from (see
+    :data:`workbench.codebook.JOURNEY_TYPES`); it is written to ``codebook.yml`` to edit.
 
     Refuses to overwrite an existing ``study.yml``.
 
@@ -42,6 +46,10 @@ def scaffold(directory: Path, *, journey: str = "default") -> Project:
     ['interviews', 'participants.csv', 'surveys']
     """
     project = Project(Path(directory))
+    if journey not in JOURNEY_TYPES:
+        raise ConfigError(
+            f"unknown journey type {journey!r}; choose one of: {', '.join(JOURNEY_TYPES)}"
+        )
     if project.config_path.exists():
         raise ConfigError(f"{project.config_path} exists already; choose an empty folder")
     for folder in (
@@ -57,6 +65,8 @@ def scaffold(directory: Path, *, journey: str = "default") -> Project:
     project.config_path.write_text(TEMPLATE.format(name=name), encoding="utf-8")
     if not project.participants_path.exists():
         project.participants_path.write_text(",".join(PARTICIPANTS_HEADER) + "\n", encoding="utf-8")
+    if not project.codebook_path.exists():
+        write_codebook(builtin_codebook(journey), project.codebook_path)
     readme = project.root / "README.md"
     if not readme.exists():
         readme.write_text(README.format(name=name), encoding="utf-8")
