@@ -52,7 +52,9 @@ def _assert_offsets(result: SurveyResult) -> None:
     for answer in result.answers:
         cell = result.text[answer.char_start : answer.char_end]
         if '"' in answer.text:
-            assert cell.replace('""', '"').strip('"') == answer.text
+            # the span covers the raw quoted cell: drop the enclosing quotes, unescape ""
+            inner = cell[1:-1] if cell.startswith('"') and cell.endswith('"') else cell
+            assert inner.replace('""', '"') == answer.text
         else:
             assert cell == answer.text
         # the answer's record starts on its line: the line holds (the start of) the cell
