@@ -18,6 +18,8 @@ from workbench.ingest.base import SurveyResult, Transcript
 from workbench.ingest.speakers import SpeakerResolver
 from workbench.segment import SentenceSplitter, segment_id, split_turn
 
+_COLUMNS = tuple(schema.SEGMENTS)
+
 
 class TableBuilder:
     """Accumulate the rows of every table, one parsed file at a time."""
@@ -26,7 +28,7 @@ class TableBuilder:
         self.config = config
         self.resolver = resolver
         self.splitter: SentenceSplitter | None = None
-        self._segments: dict[str, list[Any]] = defaultdict(list)
+        self._rows: list[tuple] = []
         self._documents: list[dict[str, Any]] = []
         self._questions: list[pd.DataFrame] = []
         self._responses: list[pd.DataFrame] = []
@@ -51,8 +53,7 @@ class TableBuilder:
         )
 
     def _add_segment(self, **values: Any) -> None:
-        for column in schema.SEGMENTS:
-            self._segments[column].append(values.get(column))
+        self._rows.append(tuple(values.get(column) for column in _COLUMNS))
 
     def add_transcript(self, rel: str, transcript: Transcript, outcome: Any) -> dict[str, Any]:
         """Add one transcript's segments and document row; return its report entry fields."""
@@ -230,8 +231,8 @@ class TableBuilder:
 
     def tables(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """Return ``(segments, documents, questions, responses)`` in canonical form."""
-        if self._segments:
-            segments = pd.DataFrame({c: self._segments[c] for c in schema.SEGMENTS})
+        if self._rows:
+            segments = pd.DataFrame.from_records(self._rows, columns=_COLUMNS)
             segments = schema.conform(segments, schema.SEGMENTS, name="segments")
         else:
             segments = schema.empty_frame(schema.SEGMENTS)
