@@ -44,3 +44,38 @@ def test_help_lists_every_command():
     result = CliRunner().invoke(main, ["--help"])
     for command in ("init", "ingest", "sentiment", "demo"):
         assert command in result.output
+
+
+def test_codes_import_status_export_and_orphans(tmp_path):
+    from workbench.ingest.pipeline import ingest
+    from workbench.project import Project
+    from workbench.scaffold import scaffold
+
+    project = scaffold(tmp_path / "s")
+    transcript = project.raw / "interviews" / "P01_a.txt"
+    transcript.write_text(
+        "Interviewer: Tell me more.\nP01: The bill was wrong.\nInterviewer: Ok.\nP01: So I rang.\n"
+    )
+    segments = ingest(Project(project.root)).segments
+    first = segments[segments["speaker"] == "P01"]["segment_id"].iloc[0]
+    sheet = tmp_path / "codes.csv"
+    sheet.write_text(f"segment_id,stage,touchpoints\n{first},support,phone;email\n")
+    runner = CliRunner()
+    root = str(project.root)
+    result = runner.invoke(
+        main, ["codes", "import", str(sheet), "--coder", "Ann", "--project", root]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 decision(s) imported" in result.output
+    status = runner.invoke(main, ["codes", "status", "--project", root])
+    assert "Ann: 1 segment(s) coded" in status.output
+    assert "orphaned codes (segment no longer in the study): 0" in status.output
+    out = tmp_path / "export.csv"
+    assert runner.invoke(main, ["codes", "export", str(out), "--project", root]).exit_code == 0
+    exported = pd.read_csv(out, dtype=str)
+    assert exported.loc[0, "stage"] == "support" and "bill was wrong" in exported.loc[0, "text"]
+    transcript.write_text(transcript.read_text().replace("bill was wrong", "bill was late"))
+    ingest(Project(project.root))
+    status = runner.invoke(main, ["codes", "status", "--project", root])
+    assert "orphaned codes (segment no longer in the study): 1" in status.output
+    assert first in status.output

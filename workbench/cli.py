@@ -111,6 +111,94 @@ def sentiment(csv_file: Path, text_column: str, out_path: Path, workers: int | N
     click.echo(f"Scored {len(scored):,} rows -> {out_path} ({counts})")
 
 
+@main.group()
+def codes() -> None:
+    """Human codes: import a colleague's spreadsheet, export, and status of the store."""
+
+
+def _segments_of(project: Project):
+    import pandas as pd
+
+    from workbench.ingest.pipeline import SEGMENTS_FILE
+
+    path = project.processed_file(SEGMENTS_FILE)
+    if not path.exists():
+        raise WorkbenchError(f"{path} is missing: run `workbench ingest` first")
+    return pd.read_parquet(path)
+
+
+@codes.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@project_option
+@click.option("--coder", help="The coder of every row (when the sheet has no coder column).")
+@click.option(
+    "--allow-unknown",
+    is_flag=True,
+    help="Import rows whose segment id is not in the current segments table.",
+)
+@friendly
+def codes_import(
+    files: tuple[Path, ...], project_dir: Path, coder: str | None, allow_unknown: bool
+) -> None:
+    """Import codes from CSV/XLSX FILES into data/codes/codes.sqlite."""
+    from workbench.codes_io import import_codes
+    from workbench.store import CodeStore
+
+    project = Project(project_dir)
+    segments = _segments_of(project)
+    with CodeStore.for_project(project.root) as store:
+        for path in files:
+            report = import_codes(
+                store, path, coder=coder, segments=segments, allow_unknown=allow_unknown
+            )
+            click.echo(
+                f"{path}: {report.imported} decision(s) imported, {report.unchanged} "
+                f"unchanged, coders {', '.join(report.coders)}"
+            )
+
+
+@codes.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@project_option
+@click.option("--coder", help="Only this coder's codes.")
+@friendly
+def codes_export(out: Path, project_dir: Path, coder: str | None) -> None:
+    """Export the current codes (with segment text) to OUT (.csv or .xlsx), formula-safe."""
+    from workbench.codes_io import export_codes
+    from workbench.store import CodeStore
+
+    project = Project(project_dir)
+    with CodeStore.for_project(project.root) as store:
+        export_codes(store, out, segments=_segments_of(project), coder=coder)
+    click.echo(f"Wrote {out}")
+
+
+@codes.command("status")
+@project_option
+@friendly
+def codes_status(project_dir: Path) -> None:
+    """Coders, coded segments, overlaps and orphaned codes in the store."""
+    from workbench.schema import CODER, SEGMENT_ID
+    from workbench.store import CodeStore
+
+    project = Project(project_dir)
+    segments = _segments_of(project)
+    with CodeStore.for_project(project.root) as store:
+        current = store.current_codes()
+        coders = store.coders()
+        for name in coders:
+            click.echo(f"{name}: {int((current[CODER] == name).sum())} segment(s) coded")
+        for i, a in enumerate(coders):
+            for b in coders[i + 1 :]:
+                click.echo(f"overlap {a} / {b}: {len(store.overlap(a, b))} segment(s)")
+        orphans = store.orphans(segments[SEGMENT_ID])
+        click.echo(f"orphaned codes (segment no longer in the study): {len(orphans)}")
+        for row in orphans.head(20).itertuples():
+            click.echo(f"  {getattr(row, SEGMENT_ID)} ({getattr(row, CODER)})")
+
+
 @main.command()
 @project_option
 @friendly
