@@ -57,7 +57,7 @@ def test_columns_and_source(tagger):
     frame = tagger.predict_frame(["I rang the helpline", "nothing here"])
     assert list(frame.columns) == [
         schema.STAGE, schema.STAGE_CONFIDENCE, schema.TOUCHPOINTS, schema.EMOTION,
-        schema.PAIN_POINT, schema.GOAL, schema.CODE_SOURCE,
+        schema.PAIN_POINT, schema.GOAL, schema.PAIN_CATEGORY, schema.CODE_SOURCE,
     ]  # fmt: skip
     assert (frame[schema.CODE_SOURCE] == schema.SOURCE_RULE).all()
     assert frame[schema.PAIN_POINT].dtype == bool and frame[schema.GOAL].dtype == bool
@@ -181,7 +181,7 @@ def test_series_index_and_sentiment_checks(tagger):
     with pytest.raises(ValueError, match="one compound score per text"):
         tagger.predict_frame(["a", "b"], sentiment=[0.1])
     assert list(tagger.predict(["a fault", "zzz"])) == ["support", None]
-    assert tagger.predict_frame([]).shape == (0, 7)
+    assert tagger.predict_frame([]).shape == (0, 8)
 
 
 def test_touchpoint_lists_are_independent(tagger):
@@ -262,3 +262,25 @@ def test_confidence_tracks_accuracy_on_real_queries(shared_data):
     low = covered & ~high
     assert high.sum() >= 50 and low.sum() >= 50
     assert right[high].mean() > right[low].mean() + 0.1
+
+
+def test_pain_category_names_the_cue_that_fired():
+    from workbench.codebook import builtin_codebook
+
+    codebook = builtin_codebook()
+    tagger = RuleTagger(codebook).fit()
+    frame = tagger.predict_frame(
+        ["The engineer didn't turn up and nobody called.", "The router is great."],
+        sentiment=[-0.6, 0.7],
+    )
+    categories = {code.code for code in codebook.pain_points}
+    assert frame[schema.PAIN_POINT].tolist() == [True, False]
+    assert frame[schema.PAIN_CATEGORY].iloc[0] in categories
+    assert pd.isna(frame[schema.PAIN_CATEGORY].iloc[1])
+    explained = {
+        code
+        for code, _ in tagger.explain(
+            frame.index.size and "The engineer didn't turn up and nobody called."
+        )["pain_points"]
+    }
+    assert frame[schema.PAIN_CATEGORY].iloc[0] in explained

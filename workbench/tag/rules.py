@@ -70,7 +70,7 @@ _NEGATORS = frozenset(
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _APOSTROPHES = ("'", "’", "‘", "`", "´")
 _STEMMER = SnowballStemmer("english")
-_NO_MATCH = (None, 0.0, [], None, False, False)
+_NO_MATCH = (None, 0.0, [], None, False, False, None)
 
 
 class _StemCache(dict):
@@ -299,6 +299,8 @@ class RuleTagger:
         touch: set[int] = set()
         seen: set[int] = set()
         strong = weak = goal = False
+        pain_code: int | None = None
+        strong_code: int | None = None
         for sec, code, cue_id, is_strong, pos, length in found:
             if sec in (_STAGE, _EMOTION):
                 if cue_id in seen:
@@ -316,8 +318,10 @@ class RuleTagger:
             elif sec == _PAIN:
                 if is_strong:
                     strong = True
+                    strong_code = code if strong_code is None else strong_code
                 else:
                     weak = True
+                pain_code = code if pain_code is None else pain_code
             else:
                 goal = True
         stage, confidence = self._winner(stage_scores)
@@ -334,6 +338,7 @@ class RuleTagger:
             None if emotion is None else codes[_EMOTION][emotion],
             pain,
             goal,
+            None if not pain else codes[_PAIN][strong_code if strong else pain_code],
         )
 
     # --- public prediction API ----------------------------------------------------------------
@@ -354,7 +359,8 @@ class RuleTagger:
         -------
         pandas.DataFrame
             Columns ``stage``, ``stage_confidence``, ``touchpoints`` (list of codes),
-            ``emotion``, ``pain_point``, ``goal`` and ``code_source`` (always ``"rule"``).
+            ``emotion``, ``pain_point``, ``goal``, ``pain_category`` (the pain-point category whose
+            cue fired: a strong cue's first, else the first) and ``code_source`` (``"rule"``).
         """
         self._check_fitted()
         index = texts.index if isinstance(texts, pd.Series) else None
@@ -372,7 +378,9 @@ class RuleTagger:
         rows = [
             tag(t if isinstance(t, str) else "", c) for t, c in zip(values, compounds, strict=True)
         ]
-        stage, conf, touch, emotion, pain, goal = zip(*rows, strict=True) if rows else ([],) * 6
+        stage, conf, touch, emotion, pain, goal, category = (
+            zip(*rows, strict=True) if rows else ([],) * 7
+        )
         touchpoints = np.empty(len(rows), dtype=object)
         for i, codes in enumerate(touch):
             touchpoints[i] = codes if codes else []  # a fresh list per row
@@ -384,6 +392,7 @@ class RuleTagger:
                 schema.EMOTION: pd.array(list(emotion), dtype="string"),
                 schema.PAIN_POINT: np.asarray(pain, dtype=bool),
                 schema.GOAL: np.asarray(goal, dtype=bool),
+                schema.PAIN_CATEGORY: pd.array(list(category), dtype="string"),
                 schema.CODE_SOURCE: pd.array([schema.SOURCE_RULE] * len(rows), dtype="string"),
             },
             index=index,
