@@ -201,19 +201,219 @@ def codes_status(project_dir: Path) -> None:
 
 @main.command()
 @project_option
+@click.option("--workers", type=int, default=None, help="Processes to use (default: all cores).")
+@friendly
+def tag(project_dir: Path, workers: int | None) -> None:
+    """Code every segment (rules, models, VADER) -> data/processed/coded.parquet; humans last."""
+    from workbench.tag.pipeline import tag as run_tag
+
+    result = run_tag(Project(project_dir), progress=True, workers=workers)
+    click.echo(format_tag_report(result.report))
+    click.echo(f"Wrote {result.written[0]}")
+
+
+def format_tag_report(report: dict) -> str:
+    """One readable paragraph about a tag run."""
+    sources = ", ".join(f"{k}: {v:,}" for k, v in report["by_code_source"].items())
+    lines = [
+        f"Coded {report['segments']:,} segments with codebook {report['codebook']!r} "
+        f"({report['codebook_hash']}) in {report['seconds']} s",
+        f"  stage source: {sources}; {report['needs_review']:,} flagged needs_review",
+        f"  models in use: {', '.join(report['models_used']) or 'none (rules and VADER)'}",
+    ]
+    lines += [f"  warning: {w}" for w in report["warnings"]]
+    return "\n".join(lines)
+
+
+@main.command()
+@project_option
+@click.option(
+    "--min-per-class",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Human codes per class before a model may take over from the rules.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@friendly
+def train(project_dir: Path, min_per_class: int, seed: int) -> None:
+    """Fit classifiers on the human codes -> models/ (skops) and models/metrics.json."""
+    from workbench.tag.pipeline import train as run_train
+
+    summary = run_train(Project(project_dir), min_per_class=min_per_class, seed=seed)
+    for kind, entry in summary["models"].items():
+        metrics = entry.get("metrics", {})
+        f1 = metrics.get("macro_f1")
+        score = f"CV macro-F1 {f1:.3f}, " if f1 is not None else ""
+        click.echo(f"{kind:<11} n={entry['n']:<5} {score}{entry['reason']}")
+    click.echo(f"Wrote models and metrics to {Project(project_dir).models}")
+
+
+@main.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--text-column", required=True)
+@click.option("--label-column", required=True)
+@click.option(
+    "--budget",
+    type=int,
+    default=300,
+    show_default=True,
+    help="How many segments would be coded by hand.",
+)
+@click.option(
+    "--strategy", type=click.Choice(["random", "active"]), default="random", show_default=True
+)
+@click.option(
+    "--baseline",
+    type=click.Choice(["vader"]),
+    default=None,
+    help="Also score VADER alone (sentiment labels).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--test-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Held-out CSV (default: a held-out 20% of CSV_FILE).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@friendly
+def evaluate(
+    csv_file: Path,
+    text_column: str,
+    label_column: str,
+    budget: int,
+    strategy: str,
+    baseline: str | None,
+    seed: int,
+    test_file: Path | None,
+    as_json: bool,
+) -> None:
+    """How good would auto-coding be if BUDGET segments of CSV_FILE were coded by hand?"""
+    from workbench.tag.evaluate import evaluate_csv
+
+    result = evaluate_csv(
+        csv_file,
+        text_column=text_column,
+        label_column=label_column,
+        budget=budget,
+        strategy=strategy,
+        baseline=baseline,
+        seed=seed,
+        test_path=test_file,
+    )
+    if as_json:
+        click.echo(json.dumps(result, default=float))
+        return
+    click.echo(
+        f"{strategy} coding of {result['n_train']:,} segments, scored on "
+        f"{result['n_test']:,} held-out: accuracy {result['accuracy']:.3f}, "
+        f"macro-F1 {result['macro_f1']:.3f}, kappa {result['kappa']:.3f}"
+    )
+    for point in result.get("learning_curve", []):
+        click.echo(f"  n={point['n_train']:>6,}  macro-F1 {point['macro_f1']:.3f}")
+    if result.get("baseline"):
+        base = result["baseline"]
+        click.echo(
+            f"VADER alone: accuracy {base['accuracy']:.3f}, macro-F1 "
+            f"{base['macro_f1']:.3f}, kappa {base['kappa']:.3f}"
+        )
+
+
+@main.command()
+@click.argument("template", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@project_option
+@click.option(
+    "--per",
+    default="persona",
+    show_default=True,
+    help="The template parameter that takes one value per run.",
+)
+@click.option("--value", "values", multiple=True, help="Values to run (default: every persona).")
+@click.option(
+    "-p",
+    "--parameter",
+    "params",
+    multiple=True,
+    type=(str, str),
+    help="Another template parameter, NAME VALUE (YAML-parsed).",
+)
+@click.option("--workers", type=int, default=2, show_default=True)
+@click.option(
+    "--timeout",
+    type=float,
+    default=600,
+    show_default=True,
+    help="Seconds a cell may run before its run is failed.",
+)
+@friendly
+def batch(
+    template: Path,
+    project_dir: Path,
+    per: str,
+    values: tuple[str, ...],
+    params: tuple[tuple[str, str], ...],
+    workers: int,
+    timeout: float,
+) -> None:
+    """Run a papermill TEMPLATE once per persona (or --per value), in parallel."""
+    import yaml
+
+    from workbench.batch import run_batch
+
+    result = run_batch(
+        template,
+        project=Project(project_dir),
+        per=per,
+        values=list(values) or None,
+        parameters={k: yaml.safe_load(v) for k, v in params},
+        workers=workers,
+        timeout=timeout,
+    )
+    for run in result.runs:
+        where = run.notebook or "-"
+        why = f" ({run.reason})" if run.reason else ""
+        click.echo(f"{run.status:<6} {per}={run.value}  {run.duration_s:.1f} s  {where}{why}")
+    click.echo(f"Manifest: {result.manifest_path}")
+    if not result.ok:
+        raise click.ClickException(f"{len(result.failed)} of {len(result.runs)} run(s) failed")
+
+
+@main.command()
+@project_option
+@click.option("--run-id", default=None, help="Folder name under reports/ (default: a timestamp).")
+@click.option("--persona", "personas", multiple=True, help="Only these personas.")
+@click.option(
+    "--formats",
+    default="png,svg,pdf",
+    show_default=True,
+    help="Static chart formats to write beside the HTML.",
+)
+@friendly
+def report(project_dir: Path, run_id: str | None, personas: tuple[str, ...], formats: str) -> None:
+    """Write reports/<run>/: index.html, a report per persona, charts, manifest.json."""
+    from workbench.report import build_report, report_summary
+
+    path = build_report(
+        Project(project_dir),
+        run_id=run_id,
+        personas=list(personas) or None,
+        formats=tuple(f for f in formats.split(",") if f),
+    )
+    click.echo(report_summary(path))
+
+
+@main.command()
+@project_option
 @friendly
 def demo(project_dir: Path) -> None:
     """Run the whole path on the bundled sample study (or on --project if it has data/raw)."""
-    from workbench.ingest.pipeline import ingest as run_ingest
-    from workbench.ingest.summary import format_report
+    from workbench.demo import run_demo
 
     project = Project(project_dir)
     if not project.raw.is_dir():
         project = bundled_study()
-    click.echo(f"Journey Workbench demo on {project.root}\n")
-    result = run_ingest(project, skip_bad=True, progress=True)
-    click.echo(format_report(result.report))
-    click.echo(f"\nWrote {', '.join(str(p) for p in result.written)}")
+    run_demo(project, echo=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

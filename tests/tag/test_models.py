@@ -1,0 +1,178 @@
+"""Supervised coders: pipelines, calibrated confidence, CV metrics, skops persistence, policy."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+import skops.io as sio
+from sklearn.metrics import cohen_kappa_score
+
+from workbench import schema
+from workbench.errors import ModelError
+from workbench.tag import models
+
+VOCAB = {
+    "onboarding": ["signup", "register", "verify", "identity", "welcome", "setup"],
+    "everyday_use": ["transfer", "payment", "balance", "statement", "spend", "topup"],
+    "problem_resolution": ["declined", "broken", "refund", "fraud", "stolen", "error"],
+}
+FILLER = ["my", "the", "please", "today", "again", "i", "need", "with"]
+
+
+def corpus(n_per_class: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Sentences built from per-class vocabularies plus shared filler words."""
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for label, words in VOCAB.items():
+        for _ in range(n_per_class):
+            tokens = rng.sample(words, 2) + rng.sample(FILLER, 3)
+            rng.shuffle(tokens)
+            texts.append(" ".join(tokens))
+            labels.append(label)
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def stage_model() -> models.TrainedModel:
+    texts, labels = corpus(20)
+    return models.fit_model("stage", texts, labels, codebook_hash="abc123", cv=3, C=1.0)
+
+
+def test_stage_model_predicts_held_out_sentences(stage_model):
+    texts, labels = corpus(10, seed=99)
+    frame = stage_model.predict_frame(texts)
+    assert (frame[models.LABEL].to_numpy() == np.array(labels)).mean() >= 0.9
+    assert stage_model.classes == sorted(VOCAB)
+
+
+def test_calibrated_probabilities_sum_to_one(stage_model):
+    texts, _ = corpus(5, seed=3)
+    proba = stage_model.predict_proba(texts)
+    assert stage_model.metrics["calibrated"] is True
+    assert proba.shape == (len(texts), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_needs_review_flags_low_confidence(stage_model):
+    clear = "signup register verify identity welcome"
+    mixed = "signup transfer declined"  # one cue word of each class
+    frame = stage_model.predict_frame([clear, mixed])
+    assert frame[models.CONFIDENCE][0] > frame[models.CONFIDENCE][1]
+    strict = models.TrainedModel(
+        "stage",
+        stage_model.model,
+        stage_model.classes,
+        threshold=frame[models.CONFIDENCE][1] + 1e-6,
+    )
+    flags = strict.predict_frame([clear, mixed])[schema.NEEDS_REVIEW].tolist()
+    assert flags == [False, True]
+
+
+def test_cv_metrics_keys_and_confusion_shape(stage_model):
+    m = stage_model.metrics
+    for key in ("accuracy", "macro_f1", "kappa", "per_class", "confusion", "class_counts"):
+        assert key in m
+    assert set(m["per_class"]) == set(VOCAB)
+    matrix = np.array(m["confusion"]["matrix"])
+    assert matrix.shape == (3, 3)
+    assert matrix.sum() == m["n"] == 60
+    assert m["class_counts"] == {label: 20 for label in VOCAB}
+
+
+def test_score_predictions_matches_sklearn():
+    true = ["a", "b", "b", "c", "a", "c"]
+    pred = ["a", "b", "a", "c", "a", None]  # a missing prediction counts as wrong
+    m = models.score_predictions(true, pred)
+    assert m["accuracy"] == pytest.approx(4 / 6)
+    assert m["kappa"] == pytest.approx(cohen_kappa_score(true, [p or "" for p in pred]))
+    assert m["per_class"]["c"]["recall"] == pytest.approx(0.5)
+
+
+def test_touchpoints_multilabel():
+    rng = random.Random(1)
+    texts, tags = [], []
+    for _ in range(60):
+        chosen = [t for t in ("app", "phone", "branch") if rng.random() < 0.5]
+        words = {"app": "mobile app screen", "phone": "called hotline", "branch": "visited branch"}
+        texts.append(" ".join([words[t] for t in chosen] + ["about", "my", "account"]))
+        tags.append(chosen)
+    trained = models.fit_model("touchpoints", texts, tags, cv=3, C=1.0)
+    frame = trained.predict_frame(["called hotline then visited branch", "about my account"])
+    assert sorted(frame[models.LABEL][0]) == ["branch", "phone"]
+    assert frame[models.LABEL][1] == []
+    assert np.array(trained.metrics["confusion"]["matrix"]).shape == (3, 2, 2)
+
+
+def test_binary_pain_point_with_rules_baseline():
+    texts, labels = corpus(15)
+    pain = [str(label == "problem_resolution") for label in labels]
+    rules = ["True" if "error" in t else "False" for t in texts]  # a weak rule
+    trained = models.fit_model("pain_point", texts, pain, baseline=rules, cv=3, C=1.0)
+    assert trained.metrics["baseline"]["name"] == "rules"
+    assert trained.metrics["macro_f1"] > trained.metrics["baseline"]["macro_f1"]
+
+
+def test_sentiment_model_uses_vader_scores():
+    texts = ["I love it", "great and lovely", "awful mess", "terrible, I hate it"] * 6
+    labels = ["positive", "positive", "negative", "negative"] * 6
+    X = models.sentiment_features(texts)
+    assert list(X.columns) == [schema.TEXT, *models.VADER_COLUMNS]
+    trained = models.fit_model("sentiment", X, labels, baseline_name="vader", cv=3, C=1.0)
+    out = trained.predict_frame(models.sentiment_features(["lovely", "hate"]))
+    assert out[models.LABEL].tolist() == ["positive", "negative"]
+
+
+def test_save_load_round_trip(tmp_path, stage_model):
+    path = models.save_model(tmp_path / "stage.skops", stage_model)
+    loaded = models.load_model(path, codebook_hash="abc123")
+    texts, _ = corpus(3, seed=5)
+    np.testing.assert_allclose(loaded.predict_proba(texts), stage_model.predict_proba(texts))
+    assert loaded.metrics["macro_f1"] == stage_model.metrics["macro_f1"]
+    assert loaded.classes == stage_model.classes
+
+
+def test_load_refuses_other_codebook(tmp_path, stage_model):
+    path = models.save_model(tmp_path / "stage.skops", stage_model)
+    with pytest.raises(ModelError, match=r"abc123.*zzz999"):
+        models.load_model(path, codebook_hash="zzz999")
+
+
+def test_load_refuses_untrusted_types(tmp_path):
+    path = tmp_path / "evil.skops"
+    sio.dump({"model": random.Random(0), "meta": json.dumps({})}, path)
+    with pytest.raises(ModelError, match=r"untrusted type\(s\) random\.Random"):
+        models.load_model(path, codebook_hash="abc123")
+
+
+def test_load_missing_file(tmp_path):
+    with pytest.raises(ModelError, match="no saved model"):
+        models.load_model(tmp_path / "nope.skops", codebook_hash="x")
+
+
+def test_saved_types_are_all_allow_listed(tmp_path, stage_model):
+    path = models.save_model(tmp_path / "stage.skops", stage_model)
+    assert set(sio.get_untrusted_types(file=path)) <= set(models.TRUSTED_TYPES)
+
+
+def test_takeover_policy_decisions():
+    base = {"macro_f1": 0.8, "n": 100, "class_counts": {"a": 50, "b": 50}}
+    better = models.takeover({**base, "baseline": {"name": "rules", "macro_f1": 0.6}})
+    assert better.use_model and "beats rules" in better.reason
+    worse = models.takeover({**base, "baseline": {"name": "vader", "macro_f1": 0.85}})
+    assert not worse.use_model and worse.reason.startswith("keep vader")
+    thin = models.takeover(
+        {**base, "class_counts": {"a": 50, "b": 3}, "baseline": {"macro_f1": 0.1}}
+    )
+    assert not thin.use_model and "'b' has 3" in thin.reason
+    margin = models.takeover({**base, "baseline": {"macro_f1": 0.78}}, margin=0.05)
+    assert not margin.use_model
+
+
+def test_unknown_kind_and_single_class_raise():
+    with pytest.raises(ModelError, match="unknown model kind"):
+        models.build_pipeline("colour")
+    with pytest.raises(ModelError, match="at least 2 different codes"):
+        models.fit_model("stage", ["a b", "c d"], ["x", "x"])

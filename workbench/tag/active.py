@@ -1,0 +1,251 @@
+"""What to code next: uncertainty first, spread over participants, no near-duplicates.
+
+Active learning asks the researcher to code the segments the model is least sure about, so
+every code teaches it something. Pure uncertainty sampling picks clumps of near-identical
+segments (the same question answered alike) and over-samples talkative participants; the order
+here corrects both:
+
+1. **uncertainty** – margin (``1 - (p1 - p2)``, the default) or entropy of the predicted class
+   probabilities; with no model yet, ``1 - stage_confidence`` (the rules' confidence), and with
+   no confidence at all a **diverse** cold start (segments nearest to k-means centres);
+2. **no near-duplicates** – a candidate whose cosine similarity (word 1–2-gram hashing vectors)
+   to an earlier pick is at least ``dup_threshold`` is moved behind the others;
+3. **spread over participants** – picks go in rounds, one per participant per round, so nobody
+   gets a second pick while another participant still has an uncertain segment in the window.
+
+The same :func:`select_batch` drives the ``active`` strategy of ``workbench evaluate``
+(:mod:`workbench.tag.evaluate`), so its learning curves describe this order.
+
+Examples
+--------
+>>> import pandas as pd
+>>> coded = pd.DataFrame({"segment_id": ["a", "b", "c"], "text": ["x y", "x y", "z w"],
+...                       "participant_id": ["1", "1", "2"], "stage_confidence": [0.2, 0.3, 0.9],
+...                       "code_source": ["rule", "rule", "rule"]})
+>>> next_to_code(coded)
+['a', 'c', 'b']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+
+from workbench import schema
+from workbench.errors import ConfigError
+
+STRATEGIES = ("active", "random")
+UNCERTAINTIES = ("margin", "entropy")
+DUP_THRESHOLD = 0.9
+WINDOW = 2_000  # at most this many of the most uncertain segments are diversified
+
+
+def margin_uncertainty(proba: np.ndarray) -> np.ndarray:
+    """``1 - (p1 - p2)``: 1 when the top two classes tie, 0 when one class is certain.
+
+    >>> margin_uncertainty(np.array([[0.5, 0.5], [1.0, 0.0]])).tolist()
+    [1.0, 0.0]
+    """
+    proba = np.asarray(proba, dtype=float)
+    if proba.ndim != 2 or proba.shape[1] < 2:
+        return np.zeros(len(proba)) if proba.ndim == 2 else 1 - np.abs(2 * proba - 1)
+    top2 = np.partition(proba, proba.shape[1] - 2, axis=1)[:, -2:]
+    return 1.0 - (top2[:, 1] - top2[:, 0])
+
+
+def entropy_uncertainty(proba: np.ndarray) -> np.ndarray:
+    """Shannon entropy of each row, divided by ``log(n_classes)`` (0..1)."""
+    proba = np.clip(np.asarray(proba, dtype=float), 1e-12, 1.0)
+    if proba.shape[1] < 2:
+        return np.zeros(len(proba))
+    return -(proba * np.log(proba)).sum(axis=1) / np.log(proba.shape[1])
+
+
+def text_vectors(texts: Sequence[str], *, n_features: int = 2**18) -> sparse.csr_matrix:
+    """L2-normalised word 1–2-gram hashing vectors (no fitting, fast) for duplicate checks."""
+    vectorizer = HashingVectorizer(ngram_range=(1, 2), n_features=n_features, alternate_sign=False)
+    return vectorizer.transform(["" if t is None else str(t) for t in texts]).tocsr()
+
+
+def diverse_seed(X: Any, k: int, *, seed: int = 0) -> np.ndarray:
+    """Row indices of ``k`` diverse items: the member nearest to each k-means centre.
+
+    ``X`` is a (sparse) feature matrix; rows are L2-normalised first (spherical k-means).
+    """
+    n = X.shape[0]
+    k = int(min(max(k, 1), n))
+    Xn = normalize(X)
+    km = MiniBatchKMeans(k, random_state=seed, n_init=1, batch_size=1024).fit(Xn)
+    distances = km.transform(Xn)
+    labels = km.labels_
+    order = np.argsort(distances[np.arange(n), labels], kind="stable")
+    picked: dict[int, int] = {}
+    for i in order:
+        picked.setdefault(int(labels[i]), int(i))
+    chosen = np.array(sorted(picked.values()), dtype=int)
+    if len(chosen) < k:  # empty clusters: fill with the items farthest from their centre
+        rest = np.setdiff1d(order[::-1], chosen, assume_unique=False)
+        chosen = np.concatenate([chosen, rest[: k - len(chosen)]])
+    return chosen
+
+
+def select_batch(
+    candidates: np.ndarray,
+    n: int,
+    *,
+    vectors: Any = None,
+    groups: Sequence[Any] | None = None,
+    dup_threshold: float = DUP_THRESHOLD,
+) -> list[int]:
+    """Order ``candidates`` (already sorted, most uncertain first) and return the first ``n``.
+
+    Parameters
+    ----------
+    candidates : array of int
+        Row positions, best first.
+    n : int
+        How many to return.
+    vectors : sparse matrix, optional
+        L2-normalised row vectors indexed by position; near-duplicates (cosine
+        ``>= dup_threshold``) of an earlier pick go behind the others.
+    groups : sequence, optional
+        Group (participant) of each position; one pick per group per round.
+    """
+    candidates = np.asarray(candidates, dtype=int)
+    n = min(int(n), len(candidates))
+    if n <= 0:
+        return []
+    duplicate = np.zeros(len(candidates), dtype=bool)
+    if vectors is not None and dup_threshold < 1.0:
+        V = vectors[candidates]
+        sim = (V @ V.T).tocsr() if sparse.issparse(V) else sparse.csr_matrix(V @ V.T)
+        sim.data[sim.data < dup_threshold] = 0
+        sim.eliminate_zeros()
+        kept = np.zeros(len(candidates), dtype=bool)
+        for i in range(len(candidates)):  # a candidate is a duplicate of an earlier kept one
+            row = sim.indices[sim.indptr[i] : sim.indptr[i + 1]]
+            if kept[row[row < i]].any():
+                duplicate[i] = True
+            else:
+                kept[i] = True
+    ordered = np.concatenate([np.flatnonzero(~duplicate), np.flatnonzero(duplicate)])
+    if groups is None:
+        return [int(candidates[i]) for i in ordered[:n]]
+    keys = [groups[int(candidates[i])] for i in ordered]
+    seen: dict[Any, int] = {}
+    rounds = np.empty(len(ordered), dtype=int)
+    for j, key in enumerate(keys):  # round = how many earlier picks this group already has
+        rounds[j] = seen.get(key, 0)
+        seen[key] = rounds[j] + 1
+    final = ordered[np.lexsort((np.arange(len(ordered)), rounds))]
+    return [int(candidates[i]) for i in final[:n]]
+
+
+def next_to_code(
+    coded: pd.DataFrame,
+    *,
+    n: int | None = None,
+    model: Any = None,
+    proba: np.ndarray | None = None,
+    strategy: str = "active",
+    uncertainty: str = "margin",
+    dup_threshold: float = DUP_THRESHOLD,
+    seed: int = 0,
+) -> list[str]:
+    """Segment ids to code next, best first; rows already coded by a human are left out.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        The coded table (``schema.SEGMENT_ID``, ``schema.TEXT``; optionally
+        ``schema.PARTICIPANT_ID``, ``schema.STAGE_CONFIDENCE``, ``schema.CODE_SOURCE``).
+    n : int, optional
+        How many ids (default: all uncoded). Only the ``max(3 n, WINDOW)`` (at most
+        ``3 WINDOW``) most uncertain segments are diversified; the rest follow in uncertainty
+        order.
+    model : estimator, optional
+        Anything with ``predict_proba(texts)``; used when ``proba`` is not given.
+    proba : array, optional
+        Class probabilities, one row per row of ``coded`` (fastest: nothing is predicted).
+    strategy : {"active", "random"}
+        ``random`` is a seeded shuffle (the baseline of ``workbench evaluate``).
+    uncertainty : {"margin", "entropy"}
+
+    Returns
+    -------
+    list of str
+    """
+    if strategy not in STRATEGIES:
+        raise ConfigError(f"strategy {strategy!r} (expected one of {', '.join(STRATEGIES)})")
+    if uncertainty not in UNCERTAINTIES:
+        raise ConfigError(f"uncertainty {uncertainty!r} (expected {' or '.join(UNCERTAINTIES)})")
+    schema.require(coded, [schema.SEGMENT_ID, schema.TEXT], name="coded")
+    if proba is not None and len(proba) != len(coded):
+        raise ConfigError(
+            f"proba has {len(proba)} rows for {len(coded)} coded rows (expected one per row)"
+        )
+    human = np.zeros(len(coded), dtype=bool)
+    if schema.CODE_SOURCE in coded.columns:
+        human = (coded[schema.CODE_SOURCE].astype("string") == schema.SOURCE_HUMAN).to_numpy(
+            dtype=bool, na_value=False
+        )
+    rows = np.flatnonzero(~human)
+    ids = coded[schema.SEGMENT_ID].to_numpy(dtype=object)
+    n = len(rows) if n is None else min(int(n), len(rows))
+    if n <= 0:
+        return []
+    if strategy == "random":
+        order = np.random.default_rng(seed).permutation(rows)
+        return [str(ids[i]) for i in order[:n]]
+    texts = coded[schema.TEXT].to_numpy(dtype=object)
+    score: np.ndarray | None = None
+    if proba is None and model is not None:
+        proba = model.predict_proba(list(texts[rows]))
+        proba_rows = np.asarray(proba, dtype=float)
+    elif proba is not None:
+        proba_rows = np.asarray(proba, dtype=float)[rows]
+    if proba is not None:
+        measure = margin_uncertainty if uncertainty == "margin" else entropy_uncertainty
+        score = measure(proba_rows)
+    elif schema.STAGE_CONFIDENCE in coded.columns:
+        confidence = pd.to_numeric(coded[schema.STAGE_CONFIDENCE], errors="coerce")
+        score = 1.0 - confidence.fillna(0.0).to_numpy(dtype=float)[rows]
+    window = min(len(rows), max(3 * min(n, WINDOW), WINDOW))
+    if score is None:  # cold start: diverse segments first (k-means on small hashing vectors)
+        shuffled = np.random.default_rng(seed).permutation(rows)[:window]
+        vectors = text_vectors(texts[shuffled], n_features=2**12)
+        head = shuffled[diverse_seed(vectors, min(n, window, 200), seed=seed)]
+        rest = np.setdiff1d(rows, head)
+        order = np.concatenate([head, np.random.default_rng(seed).permutation(rest)])
+        local = np.arange(len(order))
+        candidates_rows = order
+    else:
+        candidates_rows = rows[np.argsort(-score, kind="stable")]
+        local = np.arange(len(candidates_rows))
+    head_rows = candidates_rows[:window]
+    groups = None
+    if schema.PARTICIPANT_ID in coded.columns:
+        participants = coded[schema.PARTICIPANT_ID].to_numpy(dtype=object)[head_rows]
+        groups = [
+            p if p is not None and p == p else f"\0row{i}" for i, p in enumerate(participants)
+        ]
+    picked = select_batch(
+        local[:window],
+        min(n, window),
+        vectors=text_vectors(texts[head_rows]),
+        groups=groups,
+        dup_threshold=dup_threshold,
+    )
+    order = list(head_rows[picked])
+    if len(order) < n:
+        chosen = np.zeros(len(coded), dtype=bool)
+        chosen[order] = True
+        order += [int(r) for r in candidates_rows[~chosen[candidates_rows]][: n - len(order)]]
+    return [str(ids[i]) for i in order]

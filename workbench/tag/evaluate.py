@@ -1,0 +1,315 @@
+"""``workbench evaluate``: how good would auto-coding be if I coded N segments?
+
+The answer is a simulation on any labelled CSV. The labelled rows are split into a *pool* (the
+segments a researcher could code) and a held-out *test* set. Coding starts from a small seed set
+and proceeds in batches chosen by the strategy, retraining after each batch, until the budget is
+spent; after every batch the model is scored on the test set (the learning curve).
+
+* ``random`` – seed and batches drawn at random (what coding in file order roughly gives);
+* ``active`` – a diverse seed (the segment nearest each k-means centre) then, per batch, the
+  most uncertain pool segments by margin, near-duplicates moved back
+  (:func:`workbench.tag.active.select_batch`).
+
+Features and classifier are the product's (:func:`workbench.tag.models.text_features`,
+:func:`workbench.tag.models.make_classifier`). The vectoriser is fitted once on the pool texts
+(unlabelled text is available in a real study too); each retraining uses only the columns seen
+in the coded rows, which gives the same model as a pipeline fitted on them and is much faster.
+With ``baseline="vader"`` the model also gets VADER's four scores as features (as the product's
+sentiment model does) and VADER alone is scored on the same test rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+
+from workbench import schema
+from workbench.errors import ConfigError, InputError
+from workbench.tag import active
+from workbench.tag.models import (
+    DEFAULT_C,
+    VADER_COLUMNS,
+    make_classifier,
+    single_blas_thread,
+    text_features,
+)
+
+STRATEGIES = ("random", "active")
+BASELINES = (None, "vader")
+SEED_FRACTION = 0.3  # share of the budget spent on the diverse seed set ...
+MAX_SEED = 100  # ... up to this many (banking77: best at 100, 300 and 1,000 codes)
+MIN_SEED = 10
+BATCHES = 10  # the budget after the seed set is coded in about this many batches
+CANDIDATES = 3  # active: diversify among the CANDIDATES × batch most uncertain
+_SENTIMENT_NAMES = {
+    "negative": "negative",
+    "neg": "negative",
+    "-1": "negative",
+    "0": "negative",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "positive": "positive",
+    "pos": "positive",
+    "1": "positive",
+    "+1": "positive",
+}
+
+
+def _scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:
+    with np.errstate(all="ignore"):
+        kappa = cohen_kappa_score(y_true, y_pred)
+    return {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+        "kappa": float(kappa),
+    }
+
+
+class _Linear:
+    """Logistic regression on the columns present in the coded rows, predicting on all rows."""
+
+    def __init__(self, X: sparse.csr_matrix, y: np.ndarray, C: float, keep: np.ndarray) -> None:
+        cols = np.union1d(np.unique(X.indices), keep)
+        with single_blas_thread():
+            clf = make_classifier(C).fit(X[:, cols], y)
+        self.classes = clf.classes_
+        coef, intercept = clf.coef_, clf.intercept_
+        if len(self.classes) == 2:  # sigmoid(z) == softmax([-z/2, z/2])
+            coef = np.vstack([-coef, coef]) / 2
+            intercept = np.r_[-intercept, intercept] / 2
+        self.W = np.zeros((X.shape[1], len(self.classes)))
+        self.W[cols] = coef.T
+        self.b = intercept
+
+    def proba(self, X: sparse.csr_matrix) -> np.ndarray:
+        z = np.asarray(X @ self.W) + self.b
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X: sparse.csr_matrix) -> np.ndarray:
+        return self.classes[self.proba(X).argmax(axis=1)]
+
+
+def _vader(texts: Sequence[str]) -> pd.DataFrame:
+    from workbench.tag.sentiment import VaderScorer
+
+    return VaderScorer().score(list(texts), workers=1)
+
+
+def simulate(
+    pool_texts: Sequence[str],
+    pool_labels: Sequence[str],
+    test_texts: Sequence[str],
+    test_labels: Sequence[str],
+    *,
+    budget: int = 300,
+    strategy: str = "active",
+    seed: int = 0,
+    vader_features: bool = False,
+    C: float = DEFAULT_C,
+) -> dict[str, Any]:
+    """Simulate coding ``budget`` pool items with ``strategy``; score on the test items.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``macro_f1``, ``kappa`` (final model on the test set), ``n_train``,
+        ``n_test``, ``learning_curve`` (one ``{n_train, accuracy, macro_f1, kappa}`` per
+        retraining) and ``labelled`` (pool positions coded, in coding order).
+    """
+    if strategy not in STRATEGIES:
+        raise ConfigError(f"strategy {strategy!r} (expected one of {', '.join(STRATEGIES)})")
+    y_pool = np.asarray([str(v) for v in pool_labels], dtype=object)
+    y_test = np.asarray([str(v) for v in test_labels], dtype=object)
+    n_pool = len(y_pool)
+    if len(set(y_pool)) < 2:
+        raise ConfigError(f"labels: only {sorted(set(y_pool))} in the pool (expected 2 or more)")
+    budget = int(min(max(budget, 2), n_pool))
+    features = text_features().fit(list(pool_texts))
+    X_pool = features.transform(list(pool_texts)).tocsr()
+    X_test = features.transform(list(test_texts)).tocsr()
+    keep = np.array([], dtype=int)
+    if vader_features:
+        extra = [_vader(t)[list(VADER_COLUMNS)].to_numpy(float) for t in (pool_texts, test_texts)]
+        mean, sd = extra[0].mean(axis=0), extra[0].std(axis=0) + 1e-9
+        X_pool, X_test = (
+            sparse.hstack([X, sparse.csr_matrix((e - mean) / sd)]).tocsr()
+            for X, e in zip((X_pool, X_test), extra, strict=True)
+        )
+        keep = np.arange(X_pool.shape[1] - len(VADER_COLUMNS), X_pool.shape[1])
+    rng = np.random.default_rng(seed)
+    n_seed = min(budget, max(MIN_SEED, min(MAX_SEED, round(SEED_FRACTION * budget))))
+    if budget >= n_pool:
+        labelled = list(range(n_pool))
+    elif strategy == "active":
+        labelled = [int(i) for i in active.diverse_seed(X_pool, n_seed, seed=seed)]
+    else:
+        labelled = [int(i) for i in rng.choice(n_pool, n_seed, replace=False)]
+    batch = max(1, int(np.ceil((budget - len(labelled)) / BATCHES)))
+    vectors = normalize(X_pool) if strategy == "active" else None
+    curve: list[dict[str, Any]] = []
+    while True:
+        is_labelled = np.zeros(n_pool, dtype=bool)
+        is_labelled[labelled] = True
+        if len(set(y_pool[labelled])) < 2:  # a model needs two classes: code one more at random
+            labelled.append(int(rng.choice(np.flatnonzero(~is_labelled))))
+            continue
+        model = _Linear(X_pool[labelled], y_pool[labelled], C, keep)
+        curve.append({"n_train": len(labelled), **_scores(y_test, model.predict(X_test))})
+        if len(labelled) >= budget:
+            break
+        pool = np.flatnonzero(~is_labelled)
+        size = min(batch, budget - len(labelled))
+        if strategy == "random":
+            new = rng.choice(pool, size, replace=False)
+        else:
+            uncertainty = active.margin_uncertainty(model.proba(X_pool[pool]))
+            top = pool[np.argsort(-uncertainty, kind="stable")[: CANDIDATES * size]]
+            new = np.asarray(active.select_batch(top, size, vectors=vectors))
+        labelled.extend(int(i) for i in new)
+    return {
+        **{k: curve[-1][k] for k in ("accuracy", "macro_f1", "kappa")},
+        "n_train": len(labelled),
+        "n_test": len(y_test),
+        "learning_curve": curve,
+        "labelled": labelled,
+    }
+
+
+def _read(path: str | os.PathLike[str], columns: Sequence[str]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError as exc:
+        raise InputError(str(path), "file not found", expected="a CSV file") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(str(path), f"cannot be read as CSV ({exc})") from exc
+    for column in columns:
+        if column not in frame.columns:
+            raise InputError(
+                str(path),
+                f"no column {column!r}",
+                line=1,
+                column=column,
+                expected=f"one of the columns found: {', '.join(map(repr, frame.columns))}",
+            )
+    return frame[frame[columns[1]].str.strip() != ""]
+
+
+def sentiment_names(labels: Sequence[str], *, path: str = "labels") -> list[str]:
+    """Map sentiment labels to negative/neutral/positive (also neg/neu/pos, 0/1, -1/+1).
+
+    >>> sentiment_names(["1", "0", "Positive"])
+    ['positive', 'negative', 'positive']
+    """
+    out, unknown = [], set()
+    for label in labels:
+        name = _SENTIMENT_NAMES.get(str(label).strip().lower())
+        if name is None:
+            unknown.add(str(label))
+        out.append(name)
+    if unknown:
+        raise InputError(
+            path,
+            f"labels {sorted(unknown)[:5]} cannot be read as sentiment for the VADER baseline",
+            expected="negative/neutral/positive, neg/neu/pos, 0/1 or -1/0/+1",
+        )
+    return out
+
+
+def evaluate_csv(
+    path: str | os.PathLike[str],
+    *,
+    text_column: str,
+    label_column: str,
+    budget: int = 300,
+    strategy: str = "random",
+    baseline: str | None = None,
+    seed: int = 0,
+    test_size: float = 0.2,
+    test_path: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """How good would auto-coding be if ``budget`` segments of this CSV were coded?
+
+    Parameters
+    ----------
+    path : path
+        A labelled CSV (read with ``dtype=str``, ``keep_default_na=False``); rows with an
+        empty label are dropped.
+    text_column, label_column : str
+        Columns holding the text and the code.
+    budget : int
+        Number of codes to simulate.
+    strategy : {"random", "active"}
+    baseline : {None, "vader"}
+        ``"vader"`` (sentiment labels only): also score VADER alone on the test rows, and give
+        the model VADER's scores as features.
+    seed : int
+        Seeds the split, the seed set and the batches.
+    test_size : float
+        Share held out for testing (stratified) unless ``test_path`` names a separate test CSV.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``macro_f1``, ``kappa``, ``n_train``, ``n_test``, ``strategy``,
+        ``budget``, ``seed``, ``labels``, ``learning_curve`` and, when asked, ``baseline``.
+
+    Raises
+    ------
+    InputError
+        Missing file or column (the message lists the columns found), unreadable CSV, or
+        labels that are not sentiment when ``baseline="vader"``.
+    """
+    if baseline not in BASELINES:
+        raise ConfigError(f"baseline {baseline!r} (expected none or 'vader')")
+    if strategy not in STRATEGIES:
+        raise ConfigError(f"strategy {strategy!r} (expected one of {', '.join(STRATEGIES)})")
+    frame = _read(path, [text_column, label_column])
+    texts, labels = frame[text_column].tolist(), frame[label_column].tolist()
+    if baseline == "vader":
+        labels = sentiment_names(labels, path=str(path))
+    if test_path is not None:
+        test = _read(test_path, [text_column, label_column])
+        pool_x, pool_y = texts, labels
+        test_x, test_y = test[text_column].tolist(), test[label_column].tolist()
+        if baseline == "vader":
+            test_y = sentiment_names(test_y, path=str(test_path))
+    else:
+        if not 0 < test_size < 1:
+            raise ConfigError(f"test_size {test_size} (expected a share between 0 and 1)")
+        counts = pd.Series(labels).value_counts()
+        stratify = labels if counts.min() >= 2 else None
+        pool_x, test_x, pool_y, test_y = train_test_split(
+            texts, labels, test_size=test_size, random_state=seed, stratify=stratify
+        )
+    result = simulate(
+        pool_x,
+        pool_y,
+        test_x,
+        test_y,
+        budget=budget,
+        strategy=strategy,
+        seed=seed,
+        vader_features=baseline == "vader",
+    )
+    result.pop("labelled")
+    out: dict[str, Any] = {
+        "strategy": strategy,
+        "budget": int(budget),
+        "seed": int(seed),
+        "labels": sorted(set(pool_y) | set(test_y)),
+        **result,
+    }
+    if baseline == "vader":
+        predicted = _vader(test_x)[schema.SENTIMENT_LABEL].astype(str).tolist()
+        out["baseline"] = {"name": "vader", "n_test": len(test_y), **_scores(test_y, predicted)}
+    return out

@@ -1,0 +1,528 @@
+"""Supervised coders trained on the human codes: pipelines, confidence, CV metrics, persistence.
+
+One machinery serves every code of the codebook:
+
+* ``stage``, ``emotion`` – multiclass text classifiers;
+* ``pain_point``, ``goal`` – binary text classifiers;
+* ``touchpoints`` – multi-label (one binary classifier per touchpoint);
+* ``sentiment`` – text **plus** VADER's ``neg, neu, pos, compound`` scores as features
+  (:class:`~sklearn.compose.ColumnTransformer`), so the model starts from what VADER knows and
+  learns the study's own vocabulary on top.
+
+Features are word 1–2-grams plus character 2–5-grams within word boundaries (robust to typos and
+inflection), both TF-IDF with sublinear term frequency; the classifier is a class-balanced
+logistic regression (:func:`make_classifier`). The same features and classifier are what
+``workbench evaluate`` simulates (:mod:`workbench.tag.evaluate`), so its numbers describe this
+model.
+
+Confidence is calibrated by temperature scaling fitted on cross-validated predictions
+(:class:`~sklearn.calibration.CalibratedClassifierCV`, ``method="temperature"``) once every class
+has at least :data:`MIN_CALIBRATION` codes; below that the logistic probabilities are used as they
+are. A prediction whose confidence is below the threshold is flagged ``needs_review``.
+
+Models are saved with **skops** (never pickle) together with their metrics and the hash of the
+codebook they were trained for; loading checks the file's types against an explicit allow-list
+(:data:`TRUSTED_TYPES`) and refuses a model built for another codebook.
+
+The takeover policy (:func:`takeover`) decides when a model replaces the rules (or VADER) and
+says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    accuracy_score,
+    cohen_kappa_score,
+    confusion_matrix,
+    f1_score,
+    multilabel_confusion_matrix,
+    precision_recall_fscore_support,
+)
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer, StandardScaler
+from threadpoolctl import threadpool_limits
+
+from workbench import schema
+from workbench.errors import ModelError
+
+KINDS = ("stage", "emotion", "touchpoints", "pain_point", "goal", "sentiment")
+MULTILABEL_KINDS = ("touchpoints",)
+VADER_COLUMNS = ("neg", "neu", "pos", "compound")
+LABEL = "label"
+CONFIDENCE = "confidence"
+DEFAULT_C = 30.0  # chosen on banking77 learning curves (benchmarks/evaluate_banking77.py)
+DEFAULT_THRESHOLD = 0.6
+MIN_CALIBRATION = 5  # codes per class needed before temperature scaling is fitted
+MIN_PER_CLASS = 10  # takeover policy: human codes per class before a model may take over
+FORMAT_VERSION = 1
+
+# Every type a saved model may contain beyond skops' defaults. Loading refuses anything else.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "builtins.dict",
+    "builtins.list",
+    "builtins.str",
+    "builtins.tuple",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._TemperatureScaling",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.compose._column_transformer._RemainderColsList",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._data.StandardScaler",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "workbench.tag.models.TrainedModel",
+)
+
+
+# --- building blocks ------------------------------------------------------------------------
+def text_features() -> FeatureUnion:
+    """Word 1–2-gram and char_wb 2–5-gram TF-IDF (sublinear tf), concatenated.
+
+    Examples
+    --------
+    >>> X = text_features().fit_transform(["card arrived", "card declined"])
+    >>> X.shape[0]
+    2
+    """
+    return FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
+            (
+                "chars",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            ),
+        ]
+    )
+
+
+def single_blas_thread() -> threadpool_limits:
+    """Context in which BLAS uses one thread.
+
+    L-BFGS on our small, wide problems makes many tiny BLAS calls; on a busy 2-core machine
+    threaded BLAS made each fit 15–30× slower (measured: 60 codes, 4.3 s → 0.28 s).
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def make_classifier(C: float = DEFAULT_C) -> LogisticRegression:
+    """The linear model behind every coder: class-balanced multinomial logistic regression."""
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+
+
+def build_pipeline(kind: str, *, C: float = DEFAULT_C) -> Pipeline:
+    """Return the unfitted pipeline for one kind of code (see :data:`KINDS`).
+
+    ``sentiment`` expects a DataFrame with a ``schema.TEXT`` column and VADER's
+    ``neg, neu, pos, compound`` columns (:func:`sentiment_features`); the others expect texts.
+    ``touchpoints`` expects a binary indicator matrix (see :class:`TrainedModel`).
+    """
+    if kind not in KINDS:
+        raise ModelError(f"unknown model kind {kind!r} (expected one of {', '.join(KINDS)})")
+    clf: Any = make_classifier(C)
+    if kind in MULTILABEL_KINDS:
+        clf = OneVsRestClassifier(clf)
+    if kind == "sentiment":
+        features: Any = ColumnTransformer(
+            [
+                ("text", text_features(), schema.TEXT),
+                ("vader", StandardScaler(), list(VADER_COLUMNS)),
+            ]
+        )
+    else:
+        features = text_features()
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+def sentiment_features(texts: Sequence[str] | pd.Series) -> pd.DataFrame:
+    """Texts plus VADER's four scores: the input of the ``sentiment`` pipeline."""
+    from workbench.tag.sentiment import VaderScorer
+
+    texts = pd.Series(list(texts), dtype=object).fillna("")
+    scores = VaderScorer().score(texts, workers=1)
+    frame = pd.DataFrame({schema.TEXT: texts.to_numpy(dtype=object)})
+    for column in VADER_COLUMNS:
+        frame[column] = scores[column].to_numpy(dtype=float)
+    return frame
+
+
+# --- metrics --------------------------------------------------------------------------------
+def score_predictions(
+    y_true: Sequence[Any], y_pred: Sequence[Any], *, labels: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    """Accuracy, macro-F1, Cohen's κ, per-class scores and a confusion table.
+
+    Used for cross-validated model predictions and for the rules' or VADER's predictions on the
+    same codes, so the two are comparable. Predictions that are missing (the rules found no cue)
+    count as wrong.
+
+    Examples
+    --------
+    >>> m = score_predictions(["a", "b", "b"], ["a", "b", "a"])
+    >>> m["accuracy"], m["confusion"]["matrix"]
+    (0.6666666666666666, [[1, 0], [1, 1]])
+    """
+    true = [str(v) for v in y_true]
+    pred = ["" if v is None or v != v else str(v) for v in y_pred]
+    labels = sorted(set(true)) if labels is None else [str(v) for v in labels]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        true, pred, labels=labels, zero_division=0
+    )
+    with np.errstate(all="ignore"):
+        kappa = float(cohen_kappa_score(true, pred)) if len(set(true) | set(pred)) > 1 else np.nan
+    return {
+        "n": len(true),
+        "accuracy": float(accuracy_score(true, pred)) if true else np.nan,
+        "macro_f1": float(f1_score(true, pred, labels=labels, average="macro", zero_division=0)),
+        "kappa": kappa,
+        "per_class": {
+            label: {
+                "precision": float(p),
+                "recall": float(r),
+                "f1": float(f),
+                "support": int(s),
+            }
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        },
+        "confusion": {
+            "labels": list(labels),
+            "matrix": confusion_matrix(true, pred, labels=labels).tolist(),
+        },
+    }
+
+
+def _score_multilabel(Y_true: np.ndarray, Y_pred: np.ndarray, labels: list[str]) -> dict:
+    precision, recall, f1, support = precision_recall_fscore_support(
+        Y_true, Y_pred, zero_division=0
+    )
+    return {
+        "n": int(Y_true.shape[0]),
+        "accuracy": float(accuracy_score(Y_true, Y_pred)),  # exact set match
+        "macro_f1": float(f1_score(Y_true, Y_pred, average="macro", zero_division=0)),
+        "micro_f1": float(f1_score(Y_true, Y_pred, average="micro", zero_division=0)),
+        "per_class": {
+            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        },
+        "confusion": {
+            "labels": labels,
+            "matrix": multilabel_confusion_matrix(Y_true, Y_pred).tolist(),  # per label 2×2
+        },
+    }
+
+
+# --- the trained model ----------------------------------------------------------------------
+@dataclass
+class TrainedModel:
+    """A fitted coder with what is needed to trust and reuse it.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`KINDS`.
+    model : Pipeline or CalibratedClassifierCV
+        The fitted estimator (calibrated when there were enough codes).
+    classes : list of str
+        Class labels (touchpoint codes for the multi-label kind).
+    threshold : float
+        Confidence below which a prediction is flagged ``needs_review``.
+    metrics : dict
+        Cross-validated metrics (:func:`score_predictions`), plus ``baseline`` when given.
+    codebook_hash : str
+        Hash of the codebook the human codes were made with.
+    """
+
+    kind: str
+    model: Any
+    classes: list[str]
+    threshold: float = DEFAULT_THRESHOLD
+    metrics: dict[str, Any] = field(default_factory=dict)
+    codebook_hash: str = ""
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in :attr:`classes` order."""
+        return np.asarray(self.model.predict_proba(X), dtype=float)
+
+    def predict_frame(self, X: Any) -> pd.DataFrame:
+        """Label (list of codes for touchpoints), confidence and ``needs_review`` per row.
+
+        Multi-label confidence is the least certain per-label decision, ``min(max(p, 1 - p))``.
+        """
+        proba = self.predict_proba(X)
+        classes = np.asarray(self.classes, dtype=object)
+        if self.kind in MULTILABEL_KINDS:
+            chosen = proba >= 0.5
+            labels = [list(classes[row]) for row in chosen]
+            confidence = np.maximum(proba, 1 - proba).min(axis=1) if proba.size else proba[:, 0]
+        else:
+            labels = list(classes[proba.argmax(axis=1)])
+            confidence = proba.max(axis=1)
+        return pd.DataFrame(
+            {
+                LABEL: labels,
+                CONFIDENCE: confidence.astype(float),
+                schema.NEEDS_REVIEW: confidence < self.threshold,
+            }
+        )
+
+
+def _cv(y: np.ndarray, n_splits: int, seed: int, multilabel: bool):
+    if multilabel:
+        return KFold(n_splits=max(2, min(n_splits, len(y))), shuffle=True, random_state=seed)
+    smallest = int(pd.Series(y).value_counts().min())
+    if smallest < 2:
+        raise ModelError(
+            f"cannot cross-validate: class {pd.Series(y).value_counts().idxmin()!r} has "
+            f"{smallest} code (expected at least 2 human codes per class)"
+        )
+    return StratifiedKFold(n_splits=min(n_splits, smallest), shuffle=True, random_state=seed)
+
+
+def fit_model(
+    kind: str,
+    X: Any,
+    y: Sequence[Any],
+    *,
+    codebook_hash: str = "",
+    threshold: float = DEFAULT_THRESHOLD,
+    baseline: Sequence[Any] | None = None,
+    baseline_name: str = "rules",
+    cv: int = 5,
+    C: float = DEFAULT_C,
+    seed: int = 0,
+) -> TrainedModel:
+    """Fit a coder on human codes, with cross-validated metrics.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`KINDS`.
+    X : sequence of str or DataFrame
+        Texts (``sentiment``: :func:`sentiment_features` of the texts).
+    y : sequence
+        Human codes; for ``touchpoints`` one list of codes per text.
+    codebook_hash : str
+        Stored with the model; :func:`load_model` checks it.
+    threshold : float
+        Confidence below which predictions are flagged ``needs_review``.
+    baseline : sequence, optional
+        What the rules (or VADER) predict for the same texts; scored on the same codes and
+        stored as ``metrics["baseline"]`` for :func:`takeover`.
+    cv : int
+        Folds (fewer when the rarest class has fewer codes).
+
+    Returns
+    -------
+    TrainedModel
+    """
+    pipeline = build_pipeline(kind, C=C)
+    multilabel = kind in MULTILABEL_KINDS
+    if multilabel:
+        binarizer = MultiLabelBinarizer()
+        target = binarizer.fit_transform([list(v) for v in y])
+        classes = [str(c) for c in binarizer.classes_]
+    else:
+        target = np.asarray([str(v) for v in y], dtype=object)
+        classes = sorted(set(target))
+        if len(classes) < 2:
+            raise ModelError(
+                f"{kind}: all {len(target)} human codes are {classes!r} "
+                "(expected at least 2 different codes to train a model)"
+            )
+    folds = _cv(target, cv, seed, multilabel)
+    with single_blas_thread():
+        predicted = cross_val_predict(pipeline, X, target, cv=folds)
+    if multilabel:
+        metrics = _score_multilabel(target, predicted, classes)
+    else:
+        metrics = score_predictions(target, predicted, labels=classes)
+        counts = pd.Series(target).value_counts()
+        metrics["class_counts"] = {label: int(counts.get(label, 0)) for label in classes}
+        if baseline is not None:
+            metrics["baseline"] = {
+                "name": baseline_name,
+                **score_predictions(target, list(baseline), labels=classes),
+            }
+    metrics["cv_folds"] = int(folds.get_n_splits())
+    model: Any = pipeline
+    smallest = int(target.sum(axis=0).min()) if multilabel else int(counts.min())
+    calibrated = not multilabel and smallest >= MIN_CALIBRATION
+    if calibrated:
+        # an int (not a splitter object) keeps the saved file free of extra types
+        model = CalibratedClassifierCV(
+            pipeline, method="temperature", cv=min(3, smallest), ensemble=False
+        )
+    with single_blas_thread():
+        model.fit(X, target)
+    metrics["calibrated"] = calibrated
+    return TrainedModel(kind, model, classes, threshold, metrics, codebook_hash)
+
+
+# --- takeover policy ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Decision:
+    """Whether the model takes over from the baseline (rules or VADER), and why."""
+
+    use_model: bool
+    reason: str
+
+
+def takeover(
+    metrics: dict[str, Any], *, min_per_class: int = MIN_PER_CLASS, margin: float = 0.0
+) -> Decision:
+    """The policy deciding when a trained model replaces the rules (or VADER).
+
+    The model takes over only when **both** hold:
+
+    1. every class has at least ``min_per_class`` human codes (fewer make CV metrics noise);
+    2. its cross-validated macro-F1 beats the baseline's macro-F1 on the same human codes by
+       more than ``margin``. Without a baseline (nothing to compare), condition 1 suffices.
+
+    Examples
+    --------
+    >>> m = {"macro_f1": 0.8, "class_counts": {"a": 30, "b": 12},
+    ...      "baseline": {"name": "rules", "macro_f1": 0.6}}
+    >>> takeover(m).use_model
+    True
+    >>> print(takeover({**m, "class_counts": {"a": 30, "b": 4}}).reason)
+    keep rules: class 'b' has 4 human codes (policy: at least 10 per class)
+    """
+    base = metrics.get("baseline") or {}
+    name = base.get("name", "rules")
+    counts = metrics.get("class_counts") or {}
+    thin = {label: n for label, n in counts.items() if n < min_per_class}
+    if not counts or thin:
+        label, n = min(thin.items(), key=lambda kv: kv[1]) if thin else ("(none)", 0)
+        return Decision(
+            False,
+            f"keep {name}: class {label!r} has {n} human codes "
+            f"(policy: at least {min_per_class} per class)",
+        )
+    model_f1 = float(metrics["macro_f1"])
+    if "macro_f1" not in base:
+        return Decision(True, f"use model: no baseline to compare; CV macro-F1 {model_f1:.3f}")
+    base_f1 = float(base["macro_f1"])
+    if model_f1 > base_f1 + margin:
+        return Decision(
+            True,
+            f"use model: CV macro-F1 {model_f1:.3f} beats {name} {base_f1:.3f} on the same "
+            f"{metrics.get('n', '?')} human codes",
+        )
+    return Decision(
+        False,
+        f"keep {name}: model CV macro-F1 {model_f1:.3f} does not beat {name} {base_f1:.3f} "
+        f"(policy: more than +{margin:.3f}) on the same {metrics.get('n', '?')} human codes",
+    )
+
+
+# --- persistence ----------------------------------------------------------------------------
+def save_model(path: str | os.PathLike[str], trained: TrainedModel) -> Path:
+    """Write a trained model with skops (never pickle), with metrics and codebook hash.
+
+    The file holds ``{"model": estimator, "meta": JSON text}``; the write is atomic.
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "kind": trained.kind,
+        "classes": trained.classes,
+        "threshold": trained.threshold,
+        "codebook_hash": trained.codebook_hash,
+        "metrics": trained.metrics,
+    }
+    payload = {"model": trained.model, "meta": json.dumps(meta, default=_json_default)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        sio.dump(payload, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def load_model(path: str | os.PathLike[str], *, codebook_hash: str) -> TrainedModel:
+    """Load a model saved by :func:`save_model`, safely.
+
+    Raises
+    ------
+    ModelError
+        When the file is missing or unreadable, contains a type outside :data:`TRUSTED_TYPES`
+        (named in the message), or was trained for another codebook (both hashes named).
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no saved model (expected a .skops file; run workbench train)")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise ModelError(f"{path}: not a readable skops model file ({exc})") from exc
+    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unknown:
+        raise ModelError(
+            f"{path}: refusing to load untrusted type(s) {', '.join(unknown)} "
+            "(expected only the types workbench saves; was the file made elsewhere?)"
+        )
+    payload = sio.load(path, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
+    if not isinstance(payload, dict) or set(payload) != {"model", "meta"}:
+        raise ModelError(f"{path}: not a workbench model (expected keys 'model' and 'meta')")
+    meta = json.loads(payload["meta"])
+    if meta.get("codebook_hash") != codebook_hash:
+        raise ModelError(
+            f"{path}: model was trained for codebook {meta.get('codebook_hash')!r} but the "
+            f"study's codebook is {codebook_hash!r} (expected the same; retrain with "
+            "workbench train)"
+        )
+    return TrainedModel(
+        meta["kind"],
+        payload["model"],
+        list(meta["classes"]),
+        float(meta["threshold"]),
+        meta["metrics"],
+        meta["codebook_hash"],
+    )
+
+
+def clone_pipeline(trained: TrainedModel) -> Pipeline:
+    """An unfitted copy of the pipeline behind ``trained`` (for re-training on new codes)."""
+    model = trained.model
+    inner = model.estimator if isinstance(model, CalibratedClassifierCV) else model
+    return clone(inner)

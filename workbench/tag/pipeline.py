@@ -1,0 +1,245 @@
+"""``workbench train`` and ``workbench tag``: from segments and human codes to the coded table.
+
+``train`` fits one model per code (stage, emotion, touchpoints, pain point, goal, sentiment) on
+the human codes, scores it by cross-validation against the rules (or VADER, for sentiment) on the
+same codes, and saves it with skops in ``models/`` with its metrics, the codebook hash and the
+takeover decision (:func:`workbench.tag.models.takeover`) in ``models/metrics.json``.
+
+``tag`` codes every participant segment with VADER and the rules, lets each model that took over
+replace the rules for its code, and applies the human codes **last**: a segment a person coded
+carries that person's codes (``code_source=human``, ``coder``). When several coders coded one
+segment, the most recent decision wins; agreement between them is measured separately
+(:mod:`workbench.agreement`). The result is ``data/processed/coded.parquet``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench import schema
+from workbench.atomic import AtomicBatch
+from workbench.codebook import Codebook, study_codebook
+from workbench.errors import ModelError, WorkbenchError
+from workbench.ingest.pipeline import SEGMENTS_FILE
+from workbench.project import Project
+from workbench.store import DECISION_ID, CodeStore
+from workbench.tag.machine import MachineCoder, code_texts
+from workbench.tag.models import (
+    KINDS,
+    fit_model,
+    load_model,
+    save_model,
+    sentiment_features,
+    takeover,
+)
+
+CODED_FILE = "coded.parquet"
+TAG_REPORT_FILE = "tag_report.json"
+METRICS_FILE = "metrics.json"
+_HUMAN = {
+    "stage": schema.STAGE,
+    "emotion": schema.EMOTION,
+    "touchpoints": schema.TOUCHPOINTS,
+    "pain_point": schema.PAIN_POINT,
+    "goal": schema.GOAL,
+    "sentiment": schema.SENTIMENT_LABEL,
+}
+
+
+@dataclass
+class TagResult:
+    """The coded table and what was done to make it."""
+
+    coded: pd.DataFrame
+    report: dict[str, Any] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+
+def read_segments(project: Project) -> pd.DataFrame:
+    """The ingested segments, or a clear error saying to run ingest first."""
+    path = project.processed_file(SEGMENTS_FILE)
+    if not path.exists():
+        raise WorkbenchError(f"{path} is missing: run `workbench ingest` first")
+    return pd.read_parquet(path)
+
+
+def human_codes(project: Project) -> pd.DataFrame:
+    """The latest human decision per segment across coders (empty when nobody coded yet)."""
+    if not (project.codes / "codes.sqlite").exists():
+        return pd.DataFrame(columns=[schema.SEGMENT_ID, schema.CODER, *_HUMAN.values()])
+    with CodeStore.for_project(project.root) as store:
+        current = store.current_codes()
+    current = current.sort_values(DECISION_ID)
+    return current.drop_duplicates(schema.SEGMENT_ID, keep="last").reset_index(drop=True)
+
+
+def _training_rows(segments: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.DataFrame:
+    column = _HUMAN[kind]
+    rows = codes[[schema.SEGMENT_ID, column]].merge(
+        segments[[schema.SEGMENT_ID, schema.TEXT]], on=schema.SEGMENT_ID
+    )
+    if kind == "touchpoints":
+        return rows[rows[column].map(lambda v: v is not None and not isinstance(v, float))]
+    return rows[rows[column].notna()]
+
+
+def train(project: Project, *, min_per_class: int = 10, seed: int = 0) -> dict[str, Any]:
+    """Fit, score and save a model per code on the human codes; return the metrics summary."""
+    segments = read_segments(project)
+    codebook = study_codebook(project.root)
+    codes = human_codes(project)
+    if codes.empty:
+        raise WorkbenchError(
+            "no human codes yet: code segments in notebooks/01-code-interviews.ipynb or "
+            "import a spreadsheet with `workbench codes import FILE`"
+        )
+    rules = MachineCoder(codebook)
+    summary: dict[str, Any] = {"codebook_hash": codebook.hash, "models": {}}
+    for kind in KINDS:
+        rows = _training_rows(segments, codes, kind)
+        texts = rows[schema.TEXT].tolist()
+        y = rows[_HUMAN[kind]].tolist()
+        if kind in ("pain_point", "goal"):
+            y = [str(bool(v)) for v in y]
+        baseline = rules.code(texts) if texts else None
+        base_name, base = "rules", None
+        if baseline is not None and kind != "touchpoints":
+            base = [None if pd.isna(v) else v for v in baseline[_HUMAN[kind]].tolist()]
+            if kind in ("pain_point", "goal"):
+                base = [str(bool(v)) for v in base]
+            if kind == "sentiment":
+                base_name = "VADER"
+        X = sentiment_features(texts) if kind == "sentiment" else texts
+        try:
+            model = fit_model(
+                kind, X, y, codebook_hash=codebook.hash, baseline=base,
+                baseline_name=base_name, seed=seed,
+            )  # fmt: skip
+        except ModelError as error:
+            summary["models"][kind] = {"n": len(y), "use_model": False, "reason": str(error)}
+            continue
+        decision = takeover(model.metrics, min_per_class=min_per_class)
+        save_model(project.models / f"{kind}.skops", model)
+        summary["models"][kind] = {
+            "n": len(y),
+            "use_model": decision.use_model,
+            "reason": decision.reason,
+            "metrics": model.metrics,
+        }
+    with AtomicBatch() as batch:
+        batch.write_json(project.models / METRICS_FILE, summary)
+    return summary
+
+
+def load_active_models(project: Project, codebook: Codebook) -> tuple[dict, list[str]]:
+    """Models whose takeover decision is yes, and warnings about any that cannot be used."""
+    path = project.models / METRICS_FILE
+    if not path.exists():
+        return {}, []
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    models, warnings = {}, []
+    for kind, entry in summary.get("models", {}).items():
+        if not entry.get("use_model"):
+            continue
+        try:
+            models[kind] = load_model(project.models / f"{kind}.skops", codebook_hash=codebook.hash)
+        except ModelError as error:
+            warnings.append(f"{error}; using the rules for {kind}")
+    return models, warnings
+
+
+def _apply_human(coded: pd.DataFrame, codes: pd.DataFrame) -> int:
+    if codes.empty:
+        return 0
+    index = pd.Series(np.arange(len(coded)), index=coded[schema.SEGMENT_ID])
+    codes = codes[codes[schema.SEGMENT_ID].isin(index.index)]
+    rows = index[codes[schema.SEGMENT_ID]].to_numpy()
+    for column in _HUMAN.values():
+        values = codes[column].to_numpy(dtype=object)
+        if column == schema.TOUCHPOINTS:
+            keep = np.array([isinstance(v, list | np.ndarray) for v in values], dtype=bool)
+            values = np.array([list(v) if k else None for v, k in zip(values, keep, strict=True)],
+                              dtype=object)  # fmt: skip
+        else:
+            keep = pd.notna(codes[column]).to_numpy()
+        target = coded.columns.get_loc(column)
+        for row, value in zip(rows[keep], values[keep], strict=True):
+            coded.iat[row, target] = value
+    coded.loc[coded.index[rows], schema.CODE_SOURCE] = schema.SOURCE_HUMAN
+    coded.loc[coded.index[rows], schema.CODER] = codes[schema.CODER].to_numpy()
+    coded.loc[coded.index[rows], schema.STAGE_CONFIDENCE] = 1.0
+    coded.loc[coded.index[rows], schema.NEEDS_REVIEW] = False
+    pain = coded.loc[coded.index[rows], schema.PAIN_POINT].astype("boolean").fillna(False)
+    coded.loc[pain.index[~pain.to_numpy(dtype=bool)], schema.PAIN_CATEGORY] = None
+    return len(rows)
+
+
+def tag(
+    project: Project, *, write: bool = True, progress: bool = False, workers: int | None = None
+) -> TagResult:
+    """Code every participant segment; human codes last; write ``coded.parquet`` atomically."""
+    started = time.time()
+    segments = read_segments(project)
+    codebook = study_codebook(project.root)
+    models, warnings = load_active_models(project, codebook)
+    codable = (segments[schema.SPEAKER_ROLE] == schema.ROLE_PARTICIPANT).to_numpy()
+    machine = code_texts(
+        MachineCoder(codebook, models),
+        segments.loc[codable, schema.TEXT].tolist(),
+        workers=workers,
+        progress=progress,
+    )
+    coded = segments.copy()
+    for column in machine.columns:
+        values = np.empty(len(coded), dtype=object)
+        values[:] = None
+        values[codable] = machine[column].to_numpy(dtype=object)
+        coded[column] = values
+    coded[schema.CODER] = None
+    codes = human_codes(project)
+    n_human = _apply_human(coded, codes)
+    coded[schema.CODEBOOK_HASH] = codebook.hash
+    coded = _typed(coded)
+    orphans = int((~codes[schema.SEGMENT_ID].isin(segments[schema.SEGMENT_ID])).sum())
+    if orphans:
+        warnings.append(
+            f"{orphans} human code(s) belong to segments no longer in the study "
+            "(kept in the store; see `workbench codes status`)"
+        )
+    sources = coded.loc[codable, schema.CODE_SOURCE].value_counts().to_dict()
+    report = {
+        "codebook": codebook.name,
+        "codebook_hash": codebook.hash,
+        "segments": int(codable.sum()),
+        "by_code_source": {str(k): int(v) for k, v in sources.items()},
+        "human_coded": n_human,
+        "needs_review": int(coded[schema.NEEDS_REVIEW].fillna(False).astype(bool).sum()),
+        "models_used": sorted(models),
+        "warnings": warnings,
+        "seconds": round(time.time() - started, 3),
+    }
+    result = TagResult(coded, report)
+    if write:
+        with AtomicBatch() as batch:
+            batch.write_parquet(project.processed_file(CODED_FILE), coded)
+            batch.write_json(project.processed_file(TAG_REPORT_FILE), report)
+        result.written = [project.processed_file(CODED_FILE)]
+    return result
+
+
+def _typed(coded: pd.DataFrame) -> pd.DataFrame:
+    for column in (schema.STAGE, schema.EMOTION, schema.SENTIMENT_LABEL, schema.PAIN_CATEGORY,
+                   schema.CODE_SOURCE, schema.CODER, schema.CODEBOOK_HASH):  # fmt: skip
+        coded[column] = coded[column].astype("string")
+    for column in (schema.STAGE_CONFIDENCE, schema.SENTIMENT):
+        coded[column] = pd.to_numeric(coded[column], errors="coerce").astype("float64")
+    for column in (schema.PAIN_POINT, schema.GOAL, schema.NEEDS_REVIEW):
+        coded[column] = coded[column].astype("boolean")
+    return coded
