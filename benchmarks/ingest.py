@@ -82,7 +82,14 @@ def _write_survey(path: Path, rng: random.Random, respondents: int) -> None:
     writer.writerow(ids)
     writer.writerow(texts)
     import_ids = [
-        "startDate", "finished", "_recordId", "QID1", "QID2", "QID3", "QID6_TEXT", "QID7_TEXT",
+        "startDate",
+        "finished",
+        "_recordId",
+        "QID1",
+        "QID2",
+        "QID3",
+        "QID6_TEXT",
+        "QID7_TEXT",
         "persona",
     ]
     writer.writerow([f'{{"ImportId":"{i}"}}' for i in import_ids])
