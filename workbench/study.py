@@ -1,0 +1,48 @@
+"""Loading a study's derived tables for notebooks and templates (thin cells call these)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.codebook import Codebook, study_codebook
+from workbench.journey import JourneyMap, build_journey_map
+from workbench.opportunities import OpportunityNotes
+from workbench.project import Project
+from workbench.report import load_coded
+
+
+def _optional(path: Path) -> pd.DataFrame | None:
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def load_journey_map(
+    project: Project | str | os.PathLike[str],
+    *,
+    persona: str | None = None,
+    min_participants: int = 3,
+    quotes_per_cell: int = 5,
+    seed: int = 0,
+) -> tuple[JourneyMap, Codebook]:
+    """Build the journey map of a tagged study (one persona, or all) with its codebook.
+
+    Reads ``coded.parquet`` (run ``workbench tag`` first), the survey tables when present and the
+    researcher's opportunity notes.
+    """
+    project = project if isinstance(project, Project) else Project(Path(project))
+    coded, _ = load_coded(project)
+    codebook = study_codebook(project.root)
+    journey = build_journey_map(
+        coded,
+        codebook,
+        questions=_optional(project.processed_file("questions.parquet")),
+        responses=_optional(project.processed_file("responses.parquet")),
+        persona=persona,
+        min_participants=min_participants,
+        seed=seed,
+        k=quotes_per_cell,
+        notes=OpportunityNotes(project).notes(),
+    )
+    return journey, codebook
