@@ -125,6 +125,8 @@ def train(project: Project, *, min_per_class: int = 10, seed: int = 0) -> dict[s
         except ModelError as error:
             summary["models"][kind] = {"n": len(y), "use_model": False, "reason": str(error)}
             continue
+        if kind == "touchpoints" and baseline is not None:
+            _touchpoint_baseline(model.metrics, y, baseline[schema.TOUCHPOINTS].tolist())
         decision = takeover(model.metrics, min_per_class=min_per_class)
         save_model(project.models / f"{kind}.skops", model)
         summary["models"][kind] = {
@@ -136,6 +138,24 @@ def train(project: Project, *, min_per_class: int = 10, seed: int = 0) -> dict[s
     with AtomicBatch() as batch:
         batch.write_json(project.models / METRICS_FILE, summary)
     return summary
+
+
+def _touchpoint_baseline(metrics: dict[str, Any], truth: list, rules: list) -> None:
+    """Per-touchpoint code counts and the rules' scores, so the takeover policy can compare."""
+    from sklearn.metrics import f1_score
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    binarizer = MultiLabelBinarizer(classes=sorted(metrics["per_class"]))
+    true = binarizer.fit_transform([list(v) for v in truth])
+    pred = binarizer.transform([[c for c in v if c in binarizer.classes_] for v in rules])
+    metrics["class_counts"] = {c: int(n) for c, n in zip(binarizer.classes_, true.sum(axis=0),
+                                                         strict=True)}  # fmt: skip
+    metrics["baseline"] = {
+        "name": "rules",
+        "n": len(truth),
+        "macro_f1": float(f1_score(true, pred, average="macro", zero_division=0)),
+        "micro_f1": float(f1_score(true, pred, average="micro", zero_division=0)),
+    }
 
 
 def load_active_models(project: Project, codebook: Codebook) -> tuple[dict, list[str]]:
