@@ -60,6 +60,7 @@ from threadpoolctl import threadpool_limits
 
 from workbench import schema
 from workbench.errors import ModelError
+from workbench.tag.features import CharWbTfidf
 
 KINDS = ("stage", "emotion", "touchpoints", "pain_point", "goal", "sentiment")
 MULTILABEL_KINDS = ("touchpoints",)
@@ -97,6 +98,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.preprocessing._data.StandardScaler",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "workbench.tag.features.CharWbTfidf",
     "workbench.tag.models.TrainedModel",
 )
 
@@ -116,7 +118,7 @@ def text_features() -> FeatureUnion:
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
             (
                 "chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                CharWbTfidf(ngram_range=(2, 5), sublinear_tf=True),
             ),
         ]
     )
