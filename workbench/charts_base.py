@@ -281,8 +281,8 @@ def emotion_data(
 
 
 def stage_step(domain: Sequence[str]) -> int:
-    """Width in pixels of one stage column: wide for few stages, never below 90."""
-    return max(90, min(160, 900 // max(len(domain), 1)))
+    """Width in pixels of one stage column: wide enough for stage labels and pain-point names."""
+    return max(110, min(170, 1240 // max(len(domain), 1)))
 
 
 def emotion_layers(
