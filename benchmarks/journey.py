@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import pandas as pd
 from workbench import schema
 from workbench.codebook import builtin_codebook
 from workbench.journey import build_journey_map
+from workbench.project import Project
 
 PERSONAS = ("remote-worker", "budget-family", "cautious-switcher", "small-business")
 TEXTS = (
@@ -130,6 +132,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--participants", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--notebook", action="store_true",
+        help="also execute templates/journey_map.ipynb on the generated study and print its size",
+    )  # fmt: skip
     args = parser.parse_args()
     t0 = time.perf_counter()
     coded = make_coded(args.rows, args.participants)
@@ -160,6 +166,31 @@ def main() -> None:
         )
     print(f"peak RSS of the process: {total / 1024:.0f} MB")
     print("target: <= 10 s", "OK" if np.median(times) <= 10 else "MISSED")
+    if args.notebook:
+        executed_notebook_size(coded)
+
+
+def executed_notebook_size(coded: pd.DataFrame) -> None:
+    """Run the journey-map template on a study holding ``coded``; print time and file size."""
+    import papermill
+
+    template = Path(__file__).resolve().parents[1] / "templates" / "journey_map.ipynb"
+    with tempfile.TemporaryDirectory() as folder:
+        project = Project(Path(folder))
+        project.processed.mkdir(parents=True)
+        coded.to_parquet(project.processed_file("coded.parquet"), index=False)
+        out = Path(folder) / "out.ipynb"
+        t0 = time.perf_counter()
+        papermill.execute_notebook(
+            str(template), str(out), kernel_name="python3", progress_bar=False,
+            parameters={"project": folder, "persona": PERSONAS[0]},
+        )  # fmt: skip
+        size = out.stat().st_size
+        print(
+            f"executed template on {len(coded):,} coded rows: {time.perf_counter() - t0:.1f} s, "
+            f"{size / 2**20:.2f} MB (target <= 2 MB)",
+            "OK" if size <= 2 * 2**20 else "MISSED",
+        )
 
 
 if __name__ == "__main__":
