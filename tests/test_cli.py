@@ -79,3 +79,25 @@ def test_codes_import_status_export_and_orphans(tmp_path):
     status = runner.invoke(main, ["codes", "status", "--project", root])
     assert "orphaned codes (segment no longer in the study): 1" in status.output
     assert first in status.output
+
+
+def test_evaluate_command_prints_one_json_object(shared_data, tmp_path):
+    import json
+
+    sentences = (shared_data / "uci_sentences" / "yelp_labelled.txt").read_text().split("\n")
+    rows = [line.rsplit("\t", 1) for line in sentences if "\t" in line][:400]
+    frame = pd.DataFrame(rows, columns=["text", "label"])
+    frame["label"] = frame["label"].str.strip().map({"0": "negative", "1": "positive"})
+    source = tmp_path / "labelled.csv"
+    frame.to_csv(source, index=False)
+    result = CliRunner().invoke(
+        main,
+        ["evaluate", str(source), "--text-column", "text", "--label-column", "label",
+         "--budget", "80", "--strategy", "active", "--baseline", "vader", "--seed", "1",
+         "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {"accuracy", "macro_f1", "kappa", "n_train", "n_test", "baseline"} <= set(report)
+    assert report["n_train"] == 80 and report["n_test"] == 80
+    assert 0.5 < report["baseline"]["accuracy"] <= 1.0

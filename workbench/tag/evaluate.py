@@ -21,6 +21,7 @@ sentiment model does) and VADER alone is scored on the same test rows.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,7 +79,9 @@ class _Linear:
 
     def __init__(self, X: sparse.csr_matrix, y: np.ndarray, C: float, keep: np.ndarray) -> None:
         cols = np.union1d(np.unique(X.indices), keep)
-        with single_blas_thread():
+        with single_blas_thread(), warnings.catch_warnings():
+            # early in a learning curve many classes have one code: expected, not a problem
+            warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
             clf = make_classifier(C).fit(X[:, cols], y)
         self.classes = clf.classes_
         coef, intercept = clf.coef_, clf.intercept_
