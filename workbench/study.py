@@ -29,8 +29,12 @@ def load_journey_map(
     """Build the journey map of a tagged study (one persona, or all) with its codebook.
 
     Reads ``coded.parquet`` (run ``workbench tag`` first), the survey tables when present and the
-    researcher's opportunity notes.
+    researcher's opportunity notes. Quotes the researcher pinned to a persona × stage
+    (``data/codes/pinned_evidence.json``, see :mod:`workbench.widgets.evidence_view`) come first
+    in the map's ``evidence``.
     """
+    from workbench.widgets.evidence_view import PinStore, rank_pinned
+
     project = project if isinstance(project, Project) else Project(Path(project))
     coded, _ = load_coded(project)
     codebook = study_codebook(project.root)
@@ -44,5 +48,13 @@ def load_journey_map(
         seed=seed,
         k=quotes_per_cell,
         notes=OpportunityNotes(project).notes(),
+    )
+    journey.evidence = rank_pinned(
+        journey.evidence,
+        PinStore(project).frame(),
+        coded=coded,
+        stage_order=codebook.stage_order,
+        personas=None if persona is None else [persona],
+        k=quotes_per_cell,
     )
     return journey, codebook

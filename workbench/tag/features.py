@@ -8,6 +8,7 @@ a few thousand words is analysed once instead of once per occurrence.
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 
 import numpy as np
@@ -16,6 +17,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 #: Distinct (word, n-gram range) pairs kept; a large study has well under this many words.
 WORD_CACHE = 500_000
+
+#: Per fitted vectorizer: word -> feature ids. Outside the estimator, so it is never saved.
+_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -55,19 +59,26 @@ class CharWbTfidf(TfidfVectorizer):
         vocabulary = self.vocabulary_
         preprocess = self.build_preprocessor()
         min_n, max_n = self.ngram_range
-        ids_of: dict[str, list[int]] = {}
-        indices: list[int] = []
+        ids_of = _IDS.setdefault(self, {})  # word -> its feature ids, kept while self lives
+        if len(ids_of) > WORD_CACHE:
+            ids_of.clear()
+        parts: list[np.ndarray] = []
         indptr = [0]
+        total = 0
         for document in raw_documents:
             for word in preprocess(self.decode(document)).split():
                 ids = ids_of.get(word)
                 if ids is None:
                     grams = word_char_ngrams(word, min_n, max_n)
-                    ids = ids_of[word] = [vocabulary[g] for g in grams if g in vocabulary]
-                indices.extend(ids)
-            indptr.append(len(indices))
+                    ids = [vocabulary[g] for g in grams if g in vocabulary]
+                    ids = ids_of[word] = np.asarray(ids, dtype=np.intc)
+                if len(ids):
+                    parts.append(ids)
+                    total += len(ids)
+            indptr.append(total)
+        indices = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intc)
         counts = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.intc), np.asarray(indices, dtype=np.intc), indptr),
+            (np.ones(len(indices), dtype=np.intc), indices, indptr),
             shape=(len(indptr) - 1, len(vocabulary)),
             dtype=self.dtype,
         )
