@@ -9,6 +9,7 @@ into chunks scored in a process pool, each worker loading the rules and models o
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -135,7 +136,11 @@ def code_texts(
 
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
     args: tuple[Any, ...] = (coder.codebook, coder.models, coder.threshold)
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=args) as pool:
+    # spawned (not forked) workers do not inherit the caller's segment table: far less memory
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=args
+    ) as pool:
         parts = list(
             tqdm(
                 pool.map(_code_chunk, chunks),
