@@ -168,7 +168,8 @@ def _pin_rows(
             schema.PARTICIPANT_ID: col(schema.PARTICIPANT_ID),
             schema.SOURCE_PATH: col(schema.SOURCE_PATH),
             schema.LOCATION: [
-                format_location(a, b) for a, b in zip(col(schema.LINE), col(schema.START_S))
+                format_location(a, b)
+                for a, b in zip(col(schema.LINE), col(schema.START_S), strict=True)
             ],
             schema.TEXT: col(schema.TEXT),
             schema.SENTIMENT: col(schema.SENTIMENT),
@@ -297,7 +298,8 @@ def quotes_for(ids: Sequence[str], coded: pd.DataFrame, *, k: int | None = None)
             schema.PERSONA: col(schema.PERSONA),
             schema.SOURCE_PATH: col(schema.SOURCE_PATH),
             schema.LOCATION: [
-                format_location(a, b) for a, b in zip(col(schema.LINE), col(schema.START_S))
+                format_location(a, b)
+                for a, b in zip(col(schema.LINE), col(schema.START_S), strict=True)
             ],
             schema.TEXT: col(schema.TEXT),
             schema.STAGE: col(schema.STAGE),

@@ -225,7 +225,9 @@ class MapExplorer(widgets.VBox):
                     layout=widgets.Layout(width="auto"),
                 )
                 button.style.button_color = ev.sentiment_color(mean, n)
-                button.on_click(functools.partial(lambda _b, s, r: self.select(s, r), s=stage, r=row))
+                button.on_click(
+                    functools.partial(lambda _b, s, r: self.select(s, r), s=stage, r=row)
+                )
                 self.grid_buttons[(row, stage)] = button
                 children.append(button)
         self.grid.children = children
