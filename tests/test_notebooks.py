@@ -73,3 +73,6 @@ def test_explore_notebook_from_env_and_saves_a_note(
     assert notes["notes"][opportunity]["note"] == "clear bills"
     html = "".join(data(outputs, "text/html"))
     assert "pain_category" in html and "segment_id" in html  # opportunities and pins tables
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "budget-family vs cautious-switcher" in text  # the map comparison ran
+    assert "moved_because" in html and "sentiment_mean_a" in html
