@@ -242,6 +242,23 @@ def test_default_retrain_refits_the_stage_model(sample_coded, store: CodeStore):
     assert (rest[schema.CODE_SOURCE] == schema.SOURCE_MODEL).all()
 
 
+def test_default_retrain_refits_emotion_and_pain_when_codes_allow(sample_coded, store):
+    widget = CodingWidget(sample_coded, store, "ana", order="source")
+    for stage, emotion, pain in (
+        ("support", "frustration", True),
+        ("purchase", "delight", False),
+    ) * 3:
+        widget.form.stage.value = stage
+        widget.form.emotion.value = emotion
+        widget.form.pain_point.value = pain
+        key(widget, "Enter")
+    widget.retrain(wait=True)
+    assert "new proposals" in widget.message.value, widget.message.value
+    rest = widget.frame.iloc[widget.codable][~widget.coded[widget.codable]]
+    assert set(rest[schema.EMOTION]) <= {"frustration", "delight"}
+    assert set(rest[schema.PAIN_POINT]) <= {True, False}
+
+
 def test_retrain_failure_is_shown(sample_coded, store: CodeStore):
     widget = CodingWidget(sample_coded, store, "ana", order="source")
     widget.retrain(wait=True)  # no human codes: the stage model cannot be fitted

@@ -5,9 +5,10 @@ with the human codes so far applied (:func:`with_human_codes`: ``code_source == 
 those rows) and returns a frame with new proposals, matched back by ``segment_id``
 (:func:`merge_proposals`); only rows not coded by a human are updated.
 
-:func:`stage_model_retrain` is the default: a quick refit of the stage classifier of
+:func:`stage_model_retrain` is the default: a quick refit of the classifiers of
 :mod:`workbench.tag.models` (TF-IDF + logistic regression, 3-fold CV for its metrics) on the
-human stage codes, predicting stage, confidence and ``needs_review`` for the rest.
+human codes (and emotion, touchpoints, pain point and goal when their codes allow), predicting
+stage, confidence, ``needs_review`` and those codes for the rest.
 """
 
 from __future__ import annotations
@@ -124,45 +125,82 @@ def merge_proposals(
 
 
 def stage_model_retrain(*, threshold: float = 0.6, min_codes: int = 2) -> Retrain:
-    """A :data:`Retrain` refitting the stage classifier on the human stage codes.
+    """A :data:`Retrain` refitting the classifiers on the human codes so far.
 
-    Stages with fewer than ``min_codes`` human codes are left out of training; at least two
-    stages must remain (else :class:`~workbench.errors.ModelError`, shown by the widget).
+    The stage classifier is always refitted: stages with fewer than ``min_codes`` human codes are
+    left out of training and at least two stages must remain (else
+    :class:`~workbench.errors.ModelError`, shown by the widget). Emotion, touchpoints, pain point
+    and goal are refitted too when their human codes allow it (two classes with ``min_codes``
+    each); otherwise their current proposals stay.
     """
 
     def retrain(frame: pd.DataFrame) -> pd.DataFrame:
-        from workbench.tag.models import fit_model
-
         source = frame[schema.CODE_SOURCE].astype("string")
         human = (source == schema.SOURCE_HUMAN).to_numpy(dtype=bool, na_value=False)
-        stages = frame[schema.STAGE].astype("string")
-        labelled = human & stages.notna().to_numpy()
-        counts = stages[labelled].value_counts()
-        usable = set(counts[counts >= min_codes].index)
-        train = labelled & stages.isin(usable).to_numpy(dtype=bool, na_value=False)
-        if len(usable) < 2:
+        texts = frame[schema.TEXT].astype(object).fillna("")
+        rest = np.intersect1d(np.flatnonzero(~human), codable_positions(frame))
+        out = {schema.SEGMENT_ID: frame[schema.SEGMENT_ID].iloc[rest].to_numpy(dtype=object)}
+        stage = _refit("stage", frame, human, texts, rest, threshold, min_codes)
+        if stage is None:
+            counts = frame.loc[human, schema.STAGE].astype("string").value_counts()
             raise ModelError(
                 f"retrain needs at least 2 stages with {min_codes}+ human codes each; have "
                 f"{dict(counts)} (code a few more segments first)"
             )
-        texts = frame[schema.TEXT].astype(object).fillna("")
-        model = fit_model(
-            "stage",
-            list(texts[train]),
-            list(stages[train]),
-            threshold=threshold,
-            cv=min(3, int(counts[list(usable)].min())),
-        )
-        rest = np.intersect1d(np.flatnonzero(~human), codable_positions(frame))
-        predicted = model.predict_frame(list(texts.iloc[rest]))
-        return pd.DataFrame(
-            {
-                schema.SEGMENT_ID: frame[schema.SEGMENT_ID].iloc[rest].to_numpy(dtype=object),
-                schema.STAGE: predicted["label"].to_numpy(dtype=object),
-                schema.STAGE_CONFIDENCE: predicted["confidence"].to_numpy(dtype=float),
-                schema.NEEDS_REVIEW: predicted[schema.NEEDS_REVIEW].to_numpy(dtype=bool),
-                schema.CODE_SOURCE: schema.SOURCE_MODEL,
-            }
-        )
+        out[schema.STAGE] = stage["label"].to_numpy(dtype=object)
+        out[schema.STAGE_CONFIDENCE] = stage["confidence"].to_numpy(dtype=float)
+        out[schema.NEEDS_REVIEW] = stage[schema.NEEDS_REVIEW].to_numpy(dtype=bool)
+        out[schema.CODE_SOURCE] = np.full(len(rest), schema.SOURCE_MODEL, dtype=object)
+        for kind, column in _OTHER_KINDS.items():
+            predicted = _refit(kind, frame, human, texts, rest, threshold, min_codes)
+            if predicted is None:
+                continue
+            labels = predicted["label"].to_numpy(dtype=object)
+            if kind in ("pain_point", "goal"):
+                labels = np.array([label == "True" for label in labels], dtype=object)
+            out[column] = labels
+        return pd.DataFrame(out)
 
     return retrain
+
+
+_OTHER_KINDS = {
+    "emotion": schema.EMOTION,
+    "touchpoints": schema.TOUCHPOINTS,
+    "pain_point": schema.PAIN_POINT,
+    "goal": schema.GOAL,
+}
+_COLUMN_OF = {"stage": schema.STAGE, **_OTHER_KINDS}
+
+
+def _refit(kind, frame, human, texts, rest, threshold, min_codes) -> pd.DataFrame | None:
+    """Fit one kind on the human codes and predict ``rest``; None when the codes are too few."""
+    from workbench.tag.models import fit_model
+
+    values = frame[_COLUMN_OF[kind]].to_numpy(dtype=object)
+    if kind == "touchpoints":
+        labelled = human & np.array([isinstance(v, list | np.ndarray) for v in values], dtype=bool)
+        y = [list(v) for v in values[labelled]]
+        counts = pd.Series([c for codes in y for c in codes], dtype=object).value_counts()
+        if len(counts) < 2 or counts.min() < min_codes or len(y) < 2 * min_codes:
+            return None
+        train = labelled
+        folds = 2
+    else:
+        labelled = human & pd.notna(pd.Series(values, dtype=object)).to_numpy()
+        labels = pd.Series([str(v) for v in values[labelled]], dtype=object)
+        counts = labels.value_counts()
+        usable = set(counts[counts >= min_codes].index)
+        if len(usable) < 2:
+            return None
+        train = labelled.copy()
+        train[np.flatnonzero(labelled)] = labels.isin(usable).to_numpy()
+        y = [str(v) for v in values[train]]
+        folds = min(3, int(counts[list(usable)].min()))
+    try:
+        model = fit_model(kind, list(texts[train]), y, threshold=threshold, cv=folds)
+    except ModelError:
+        if kind == "stage":
+            raise
+        return None
+    return model.predict_frame(list(texts.iloc[rest]))
