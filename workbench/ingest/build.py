@@ -77,30 +77,18 @@ class TableBuilder:
             )
             if role == schema.ROLE_OTHER:
                 others[turn.speaker or ""] = others.get(turn.speaker or "", 0) + 1
-            if role == schema.ROLE_PARTICIPANT:
-                pieces = split_turn(
-                    turn.text,
-                    transcript.text,
-                    turn.char_start,
-                    turn.char_end,
-                    turn.start_s,
-                    turn.end_s,
-                    splitter=self.splitter,
-                    max_chars=self._max_chars(),
-                )
-                unit = self._unit()
-            else:
-                pieces = split_turn(
-                    turn.text,
-                    transcript.text,
-                    turn.char_start,
-                    turn.char_end,
-                    turn.start_s,
-                    turn.end_s,
-                    splitter=None,
-                    max_chars=None,
-                )
-                unit = schema.UNIT_TURN
+            codable = role == schema.ROLE_PARTICIPANT  # context rows stay whole turns
+            pieces = split_turn(
+                turn.text,
+                transcript.text,
+                turn.char_start,
+                turn.char_end,
+                turn.start_s,
+                turn.end_s,
+                splitter=self.splitter if codable else None,
+                max_chars=self._max_chars() if codable else None,
+            )
+            unit = self._unit() if codable else schema.UNIT_TURN
             for piece in pieces:
                 key = (turn.speaker, unit, piece.text)
                 occurrence = seen[key]
