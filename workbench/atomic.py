@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.errors import StoreError
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -93,6 +95,25 @@ class AtomicBatch:
             self.commit()
         else:
             self.discard()
+
+
+def read_json(path: Path, *, what: str) -> Any:
+    """Content of a small JSON file the workbench keeps, or ``None`` when it does not exist yet.
+
+    Raises :class:`~workbench.errors.StoreError` naming the line and column of invalid JSON.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); "
+            f"expected the {what} written by the workbench"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path}: cannot read ({exc})") from exc
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> Path:

@@ -116,17 +116,6 @@ def codes() -> None:
     """Human codes: import a colleague's spreadsheet, export, and status of the store."""
 
 
-def _segments_of(project: Project):
-    import pandas as pd
-
-    from workbench.ingest.pipeline import SEGMENTS_FILE
-
-    path = project.processed_file(SEGMENTS_FILE)
-    if not path.exists():
-        raise WorkbenchError(f"{path} is missing: run `workbench ingest` first")
-    return pd.read_parquet(path)
-
-
 @codes.command("import")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
@@ -145,9 +134,10 @@ def codes_import(
     """Import codes from CSV/XLSX FILES into data/codes/codes.sqlite."""
     from workbench.codes_io import import_codes
     from workbench.store import CodeStore
+    from workbench.tag.pipeline import read_segments
 
     project = Project(project_dir)
-    segments = _segments_of(project)
+    segments = read_segments(project)
     with CodeStore.for_project(project.root) as store:
         for path in files:
             report = import_codes(
@@ -168,10 +158,11 @@ def codes_export(out: Path, project_dir: Path, coder: str | None) -> None:
     """Export the current codes (with segment text) to OUT (.csv or .xlsx), formula-safe."""
     from workbench.codes_io import export_codes
     from workbench.store import CodeStore
+    from workbench.tag.pipeline import read_segments
 
     project = Project(project_dir)
     with CodeStore.for_project(project.root) as store:
-        export_codes(store, out, segments=_segments_of(project), coder=coder)
+        export_codes(store, out, segments=read_segments(project), coder=coder)
     click.echo(f"Wrote {out}")
 
 
@@ -182,9 +173,10 @@ def codes_status(project_dir: Path) -> None:
     """Coders, coded segments, overlaps and orphaned codes in the store."""
     from workbench.schema import CODER, SEGMENT_ID
     from workbench.store import CodeStore
+    from workbench.tag.pipeline import read_segments
 
     project = Project(project_dir)
-    segments = _segments_of(project)
+    segments = read_segments(project)
     with CodeStore.for_project(project.root) as store:
         current = store.current_codes()
         coders = store.coders()

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
-from workbench.atomic import write_text_atomic
+from workbench.atomic import read_json, write_text_atomic
 from workbench.errors import StoreError
 from workbench.evidence import Codable, Ranking, _column, _quotes, group_order
 from workbench.project import Project
@@ -148,17 +148,9 @@ class OpportunityNotes:
 
     def load(self) -> dict[str, dict[str, Any]]:
         """Every note with its author and time; ``{}`` when there is no file yet."""
-        if not self.path.exists():
+        data = read_json(self.path, what="opportunity-notes file")
+        if data is None:
             return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise StoreError(
-                f"{self.path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); "
-                "expected the opportunity-notes file written by the workbench"
-            ) from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"{self.path}: cannot read ({exc})") from exc
         notes = data.get("notes") if isinstance(data, dict) else None
         if not isinstance(notes, dict) or not all(
             isinstance(v, dict) and isinstance(v.get("note"), str) for v in notes.values()

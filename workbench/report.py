@@ -62,7 +62,8 @@ def _project(project: Project | str | os.PathLike[str]) -> Project:
     return project if isinstance(project, Project) else Project(Path(project))
 
 
-def _read_optional(path: Path) -> pd.DataFrame | None:
+def read_optional(path: Path) -> pd.DataFrame | None:
+    """A derived table if it exists (survey tables are absent in interview-only studies)."""
     return pd.read_parquet(path) if path.is_file() else None
 
 
@@ -222,8 +223,8 @@ def build_report(
     if coded is None:
         coded, coded_path = load_coded(project)
     codebook = study_codebook(project.root)
-    questions = _read_optional(project.processed_file("questions.parquet"))
-    responses = _read_optional(project.processed_file("responses.parquet"))
+    questions = read_optional(project.processed_file("questions.parquet"))
+    responses = read_optional(project.processed_file("responses.parquet"))
     notes = OpportunityNotes(project).notes()
     jm = build_journey_map(
         coded,

@@ -5,17 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
-
 from workbench.codebook import Codebook, study_codebook
 from workbench.journey import JourneyMap, build_journey_map
 from workbench.opportunities import OpportunityNotes
 from workbench.project import Project
-from workbench.report import load_coded
-
-
-def _optional(path: Path) -> pd.DataFrame | None:
-    return pd.read_parquet(path) if path.is_file() else None
+from workbench.report import load_coded, read_optional
 
 
 def load_journey_map(
@@ -41,8 +35,8 @@ def load_journey_map(
     journey = build_journey_map(
         coded,
         codebook,
-        questions=_optional(project.processed_file("questions.parquet")),
-        responses=_optional(project.processed_file("responses.parquet")),
+        questions=read_optional(project.processed_file("questions.parquet")),
+        responses=read_optional(project.processed_file("responses.parquet")),
         persona=persona,
         min_participants=min_participants,
         seed=seed,

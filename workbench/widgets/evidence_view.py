@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
-from workbench.atomic import write_text_atomic
+from workbench.atomic import read_json, write_text_atomic
 from workbench.errors import StoreError
 from workbench.evidence import format_location
 from workbench.project import Project
@@ -71,17 +71,9 @@ class PinStore:
 
     def load(self) -> list[dict[str, Any]]:
         """Every pin (oldest first); ``[]`` when nothing is pinned yet."""
-        if not self.path.exists():
+        data = read_json(self.path, what="pinned-evidence file")
+        if data is None:
             return []
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise StoreError(
-                f"{self.path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); "
-                "expected the pinned-evidence file written by the workbench"
-            ) from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"{self.path}: cannot read ({exc})") from exc
         pins = data.get("pins") if isinstance(data, dict) else None
         if not isinstance(pins, list) or not all(
             isinstance(p, dict) and all(isinstance(p.get(k), str) for k in PIN_KEY) for p in pins
