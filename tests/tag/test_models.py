@@ -176,3 +176,42 @@ def test_unknown_kind_and_single_class_raise():
         models.build_pipeline("colour")
     with pytest.raises(ModelError, match="at least 2 different codes"):
         models.fit_model("stage", ["a b", "c d"], ["x", "x"])
+
+
+def test_models_on_shared_features_keep_their_metrics_and_share_one_transform(tmp_path):
+    from workbench.tag import features as features_module
+
+    texts, labels = corpus(20)
+    shared = models.text_features().fit(texts)
+    alone = models.fit_model("stage", texts, labels, cv=3, C=1.0)
+    stage = models.fit_model("stage", texts, labels, cv=3, C=1.0, features=shared)
+    # cross-validation refits features per fold either way; the kept model uses `shared`,
+    # fitted on the same texts, so it predicts what the model fitted alone predicts
+    assert stage.metrics["macro_f1"] == alone.metrics["macro_f1"]
+    new, _ = corpus(5, seed=7)
+    np.testing.assert_allclose(stage.predict_proba(new), alone.predict_proba(new), atol=1e-12)
+    polarity = ["positive" if i % 2 else "negative" for i in range(len(texts))]
+    sentiment = models.fit_model(
+        "sentiment", models.sentiment_features(texts), polarity, cv=3, C=1.0, features=shared
+    )
+    loaded = [
+        models.load_model(models.save_model(tmp_path / f"{m.kind}.skops", m), codebook_hash="")
+        for m in (stage, sentiment)
+    ]
+    assert set(sio.get_untrusted_types(file=tmp_path / "stage.skops")) <= set(models.TRUSTED_TYPES)
+    loaded[0].predict_frame(new)
+    loaded[1].predict_frame(models.sentiment_features(new))
+    first, second = (text_featurizer(m) for m in loaded)
+    assert first is not second  # each file holds its own copy ...
+    assert features_module._CACHES[first] is features_module._CACHES[second]  # ... one cache
+
+
+def text_featurizer(trained: models.TrainedModel):
+    """The TextTfidf inside a trained model (calibrated or not, sentiment or not)."""
+    estimator = trained.model
+    if hasattr(estimator, "calibrated_classifiers_"):
+        estimator = estimator.calibrated_classifiers_[0].estimator
+    step = estimator.named_steps["features"]
+    if hasattr(step, "named_transformers_"):
+        step = step.named_transformers_["text"]
+    return step.estimator

@@ -39,10 +39,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     accuracy_score,
@@ -54,13 +53,13 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import MultiLabelBinarizer, StandardScaler
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer
 from threadpoolctl import threadpool_limits
 
 from workbench import schema
 from workbench.errors import ModelError
-from workbench.tag.features import CharWbTfidf
+from workbench.tag.features import SparseScaler, TextTfidf
 
 KINDS = ("stage", "emotion", "touchpoints", "pain_point", "goal", "sentiment")
 MULTILABEL_KINDS = ("touchpoints",)
@@ -91,21 +90,24 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.compose._column_transformer._RemainderColsList",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.frozen._frozen.FrozenEstimator",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._data.StandardScaler",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.preprocessing._label.MultiLabelBinarizer",
-    "workbench.tag.features.CharWbTfidf",
+    "workbench.tag.features.SparseScaler",
+    "workbench.tag.features.TextTfidf",
     "workbench.tag.models.TrainedModel",
 )
 
 
 # --- building blocks ------------------------------------------------------------------------
-def text_features() -> FeatureUnion:
-    """Word 1–2-gram and char_wb 2–5-gram TF-IDF (sublinear tf), concatenated.
+def text_features() -> TextTfidf:
+    """Word 1–2-gram and char_wb 2–5-gram TF-IDF (sublinear tf), side by side.
+
+    The values are those of a ``FeatureUnion`` of two ``TfidfVectorizer``; the transform is
+    cached per word (:class:`~workbench.tag.features.TextTfidf`).
 
     Examples
     --------
@@ -113,15 +115,7 @@ def text_features() -> FeatureUnion:
     >>> X.shape[0]
     2
     """
-    return FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)),
-            (
-                "chars",
-                CharWbTfidf(ngram_range=(2, 5), sublinear_tf=True),
-            ),
-        ]
-    )
+    return TextTfidf(word_ngram_range=(1, 2), char_ngram_range=(2, 5), sublinear_tf=True)
 
 
 def single_blas_thread() -> threadpool_limits:
@@ -138,8 +132,15 @@ def make_classifier(C: float = DEFAULT_C) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
 
 
-def build_pipeline(kind: str, *, C: float = DEFAULT_C) -> Pipeline:
+def build_pipeline(
+    kind: str, *, C: float = DEFAULT_C, features: TextTfidf | None = None
+) -> Pipeline:
     """Return the unfitted pipeline for one kind of code (see :data:`KINDS`).
+
+    With ``features`` (a :class:`TextTfidf` already fitted, e.g. on a study's coded segments)
+    the text features are frozen: fitting the pipeline fits only the classifier, and every
+    model built on the same ``features`` shares one transform when coding (``workbench tag``
+    computes it once per batch for all of them).
 
     ``sentiment`` expects a DataFrame with a ``schema.TEXT`` column and VADER's
     ``neg, neu, pos, compound`` columns (:func:`sentiment_features`); the others expect texts.
@@ -150,16 +151,12 @@ def build_pipeline(kind: str, *, C: float = DEFAULT_C) -> Pipeline:
     clf: Any = make_classifier(C)
     if kind in MULTILABEL_KINDS:
         clf = OneVsRestClassifier(clf)
+    text: Any = text_features() if features is None else FrozenEstimator(features)
     if kind == "sentiment":
-        features: Any = ColumnTransformer(
-            [
-                ("text", text_features(), schema.TEXT),
-                ("vader", StandardScaler(), list(VADER_COLUMNS)),
-            ]
+        text = ColumnTransformer(
+            [("text", text, schema.TEXT), ("vader", SparseScaler(), list(VADER_COLUMNS))]
         )
-    else:
-        features = text_features()
-    return Pipeline([("features", features), ("clf", clf)])
+    return Pipeline([("features", text), ("clf", clf)])
 
 
 def sentiment_features(texts: Sequence[str] | pd.Series) -> pd.DataFrame:
@@ -318,6 +315,7 @@ def fit_model(
     cv: int = 5,
     C: float = DEFAULT_C,
     seed: int = 0,
+    features: TextTfidf | None = None,
 ) -> TrainedModel:
     """Fit a coder on human codes, with cross-validated metrics.
 
@@ -338,6 +336,13 @@ def fit_model(
         stored as ``metrics["baseline"]`` for :func:`takeover`.
     cv : int
         Folds (fewer when the rarest class has fewer codes).
+    C : float
+        Inverse regularisation strength of the logistic regression.
+    seed : int
+        Seed of the cross-validation folds.
+    features : TextTfidf, optional
+        Text features fitted beforehand on the study's coded texts, shared by all its models
+        (see :func:`build_pipeline`); cross-validation still refits features per fold.
 
     Returns
     -------
@@ -382,6 +387,16 @@ def fit_model(
         )
     with single_blas_thread():
         model.fit(X, target)
+        if features is not None:
+            # Metrics and temperature come from the pipeline above, whose features are refitted
+            # in every fold as a model meets unseen words in use; the kept model uses the shared
+            # features instead (fitted on the same coded texts, so the two differ only by the
+            # words other kinds' codes add), so that every model shares one transform.
+            shared = build_pipeline(kind, C=C, features=features).fit(X, target)
+            if calibrated:
+                model.calibrated_classifiers_[0].estimator = shared
+            else:
+                model = shared
     metrics["calibrated"] = calibrated
     return TrainedModel(kind, model, classes, threshold, metrics, codebook_hash)
 
@@ -521,10 +536,3 @@ def load_model(path: str | os.PathLike[str], *, codebook_hash: str) -> TrainedMo
         meta["metrics"],
         meta["codebook_hash"],
     )
-
-
-def clone_pipeline(trained: TrainedModel) -> Pipeline:
-    """An unfitted copy of the pipeline behind ``trained`` (for re-training on new codes)."""
-    model = trained.model
-    inner = model.estimator if isinstance(model, CalibratedClassifierCV) else model
-    return clone(inner)
