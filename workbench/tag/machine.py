@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from workbench import schema
 from workbench.codebook import Codebook
+from workbench.tag import worker
 from workbench.tag.models import CONFIDENCE, DEFAULT_THRESHOLD, LABEL, VADER_COLUMNS, TrainedModel
 from workbench.tag.rules import RuleTagger
 from workbench.tag.sentiment import VaderScorer
 
 #: Texts per chunk in the process pool; below two chunks everything runs in-process.
-CHUNK = 25_000
+CHUNK = 10_000
 
 #: Columns :meth:`MachineCoder.code` returns, in order.
 MACHINE_COLUMNS = (
@@ -107,19 +108,6 @@ class MachineCoder:
         return out[list(MACHINE_COLUMNS)].reset_index(drop=True)
 
 
-_WORKER: MachineCoder | None = None
-
-
-def _init_worker(codebook: Codebook, models: dict[str, TrainedModel], threshold: float) -> None:
-    global _WORKER
-    _WORKER = MachineCoder(codebook, models, threshold)
-
-
-def _code_chunk(texts: list[str]) -> pd.DataFrame:
-    assert _WORKER is not None
-    return _WORKER.code(texts)
-
-
 def code_texts(
     coder: MachineCoder,
     texts: Sequence[str],
@@ -135,15 +123,15 @@ def code_texts(
     from tqdm.auto import tqdm
 
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    args: tuple[Any, ...] = (coder.codebook, coder.models, coder.threshold)
+    payload = pickle.dumps((coder.codebook, coder.models, coder.threshold))
     # spawned (not forked) workers do not inherit the caller's segment table: far less memory
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=args
+        workers, mp_context=context, initializer=worker.start, initargs=(payload,)
     ) as pool:
         parts = list(
             tqdm(
-                pool.map(_code_chunk, chunks),
+                pool.map(worker.code_chunk, chunks),
                 total=len(chunks),
                 desc="tagging",
                 unit="chunk",
