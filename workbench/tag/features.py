@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.extmath import row_norms
 from sklearn.utils.validation import check_is_fitted
 
 #: scikit-learn's word pattern (TfidfVectorizer's default ``token_pattern``).
@@ -156,18 +157,19 @@ class TextTfidf(TransformerMixin, BaseEstimator):
         else:
             weights *= data
         data = counts.data = weights
-        # each block is L2-normalised on its own, as a FeatureUnion of two vectorizers does
-        n_rows = counts.shape[0]
-        rows = np.repeat(np.arange(n_rows, dtype=np.int32), np.diff(counts.indptr))
-        is_word = indices < cache.n_words
-        squares = data * data
-        word = np.bincount(rows[is_word], squares[is_word], minlength=n_rows)
-        char = np.sqrt(np.maximum(np.bincount(rows, squares, minlength=n_rows) - word, 0.0))
+        # each block is L2-normalised on its own, as a FeatureUnion of two vectorizers does;
+        # word entries are few (about one in seven), so whole rows are scaled for the char block
+        # and the word entries corrected afterwards
+        indptr = counts.indptr
+        word_at = np.flatnonzero(indices < cache.n_words)
+        word_row = np.searchsorted(indptr, word_at, side="right") - 1
+        word = np.bincount(word_row, data[word_at] ** 2, minlength=counts.shape[0])
+        char = np.sqrt(np.maximum(row_norms(counts, squared=True) - word, 0.0))
         word = np.sqrt(word)
         word[word == 0.0] = 1.0
         char[char == 0.0] = 1.0
-        data /= char[rows]
-        data[is_word] *= (char / word)[rows[is_word]]
+        data /= np.repeat(char, np.diff(indptr))
+        data[word_at] *= (char / word)[word_row]
         return counts
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
