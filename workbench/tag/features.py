@@ -5,11 +5,10 @@ block L2-normalised), exactly what a :class:`~sklearn.pipeline.FeatureUnion` of 
 :class:`~sklearn.feature_extraction.text.TfidfVectorizer` gives; a test compares them. It is
 fitted by scikit-learn; only ``transform`` differs. Both analyzers work inside whitespace-separated
 words: char_wb n-grams never cross a word boundary, and the word pattern ``\\b\\w\\w+\\b`` never
-spans whitespace. So each distinct word is analysed **once** (its char n-gram ids and its word
-tokens are cached), and a batch of texts becomes two sparse products:
-
-* char counts = (texts × words) @ (words × char n-grams);
-* word 1-grams are looked up per token, 2-grams by a sorted array of token-id pairs.
+spans whitespace. So each distinct word is analysed **once** (the columns it counts in, word
+1-gram and char n-grams, and its word tokens are cached), and the counts of a batch of texts are
+one sparse product, (texts × rows) @ (rows × columns), where a row is a distinct word or a
+vocabulary word 2-gram (found through a sorted array of token-id pairs).
 
 A study's vocabulary is a few thousand words, so the Python work per text is a split and a dict
 lookup per word; the rest is numpy and scipy. Coding 1M segments is dominated by this transform
@@ -150,9 +149,9 @@ class TextTfidf(TransformerMixin, BaseEstimator):
     def _tfidf(self, cache: _WordCache, texts: list[str]) -> sp.csr_matrix:
         counts = cache.counts(texts)
         data, indices = counts.data, counts.indices
-        repeated = np.flatnonzero(data > 1.0) if self.sublinear_tf else None
         weights = cache.idf[indices]  # most n-grams occur once in a text: tf 1, weight idf
-        if repeated is not None:
+        if self.sublinear_tf:
+            repeated = np.flatnonzero(data > 1.0)
             weights[repeated] *= np.log(data[repeated]) + 1.0
         else:
             weights *= data

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -123,11 +122,11 @@ def code_texts(
     from tqdm.auto import tqdm
 
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    payload = pickle.dumps((coder.codebook, coder.models, coder.threshold))
+    args = (coder.codebook, coder.models, coder.threshold)
     # spawned (not forked) workers do not inherit the caller's segment table: far less memory
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=worker.start, initargs=(payload,)
+        workers, mp_context=context, initializer=worker.start, initargs=args
     ) as pool:
         parts = list(
             tqdm(

@@ -377,26 +377,23 @@ def fit_model(
                 **score_predictions(target, list(baseline), labels=classes),
             }
     metrics["cv_folds"] = int(folds.get_n_splits())
-    model: Any = pipeline
     smallest = int(target.sum(axis=0).min()) if multilabel else int(counts.min())
     calibrated = not multilabel and smallest >= MIN_CALIBRATION
-    if calibrated:
-        # an int (not a splitter object) keeps the saved file free of extra types
-        model = CalibratedClassifierCV(
-            pipeline, method="temperature", cv=min(3, smallest), ensemble=False
-        )
+    # Metrics and temperature come from `pipeline`, whose features are refitted in every fold as
+    # a model meets unseen words in use. With shared `features`, the kept model uses them instead
+    # (fitted on the same coded texts, so the two differ only by the words other kinds' codes
+    # add), so that every model of a study shares one transform.
+    kept = pipeline if features is None else build_pipeline(kind, C=C, features=features)
     with single_blas_thread():
-        model.fit(X, target)
-        if features is not None:
-            # Metrics and temperature come from the pipeline above, whose features are refitted
-            # in every fold as a model meets unseen words in use; the kept model uses the shared
-            # features instead (fitted on the same coded texts, so the two differ only by the
-            # words other kinds' codes add), so that every model shares one transform.
-            shared = build_pipeline(kind, C=C, features=features).fit(X, target)
-            if calibrated:
-                model.calibrated_classifiers_[0].estimator = shared
-            else:
-                model = shared
+        if calibrated:
+            # an int (not a splitter object) keeps the saved file free of extra types
+            model: Any = CalibratedClassifierCV(
+                pipeline, method="temperature", cv=min(3, smallest), ensemble=False
+            ).fit(X, target)
+            if kept is not pipeline:
+                model.calibrated_classifiers_[0].estimator = kept.fit(X, target)
+        else:
+            model = kept.fit(X, target)
     metrics["calibrated"] = calibrated
     return TrainedModel(kind, model, classes, threshold, metrics, codebook_hash)
 
