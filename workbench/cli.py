@@ -227,16 +227,30 @@ def format_tag_report(report: dict) -> str:
     help="Human codes per class before a model may take over from the rules.",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--codes-only",
+    is_flag=True,
+    help="Learn from the human codes alone, not also from a sample of uncoded segments.",
+)
 @friendly
-def train(project_dir: Path, min_per_class: int, seed: int) -> None:
+def train(project_dir: Path, min_per_class: int, seed: int, codes_only: bool) -> None:
     """Fit classifiers on the human codes -> models/ (skops) and models/metrics.json."""
     from workbench.tag.pipeline import train as run_train
 
-    summary = run_train(Project(project_dir), min_per_class=min_per_class, seed=seed)
+    summary = run_train(
+        Project(project_dir), min_per_class=min_per_class, seed=seed, use_uncoded=not codes_only
+    )
+    if summary.get("uncoded_texts"):
+        click.echo(
+            f"Each model is tried on the codes alone and also learning from "
+            f"{summary['uncoded_texts']} uncoded segments; the better CV macro-F1 is kept"
+        )
     for kind, entry in summary["models"].items():
         metrics = entry.get("metrics", {})
         f1 = metrics.get("macro_f1")
         score = f"CV macro-F1 {f1:.3f}, " if f1 is not None else ""
+        if (metrics.get("uncoded") or {}).get("used"):
+            score += "learned from uncoded segments too, "
         click.echo(f"{kind:<11} n={entry['n']:<5} {score}{entry['reason']}")
     click.echo(f"Wrote models and metrics to {Project(project_dir).models}")
 
@@ -304,6 +318,14 @@ def evaluate(
     )
     for point in result.get("learning_curve", []):
         click.echo(f"  n={point['n_train']:>6,}  macro-F1 {point['macro_f1']:.3f}")
+    final = result.get("final_model")
+    if final and final.get("uncoded"):
+        how = "also learning from" if final["learned_from_uncoded"] else "not helped by"
+        cv = ", ".join(f"{k} {v:.3f}" for k, v in final["cv_macro_f1"].items())
+        click.echo(
+            f"Final model (as workbench train keeps it): {how} {final['uncoded']:,} uncoded "
+            f"segments (CV macro-F1 {cv})"
+        )
     if result.get("baseline"):
         base = result["baseline"]
         click.echo(

@@ -57,20 +57,41 @@ def test_kappa_consistent_with_sklearn(banking_csv):
         strategy="active",
         seed=1,
     )
-    # refit the same final model independently and compare κ with sklearn's
+    labelled = out["labelled"]
+    assert len(set(labelled)) == len(labelled) == 80
+    # the final point is the model `workbench train` keeps: refit it through fit_model with the
+    # same uncoded sample and compare κ with sklearn's
+    from workbench.tag.models import fit_model
+    from workbench.tag.semi import uncoded_sample
+
+    texts, stages = pool["query"].tolist(), pool["stage"].to_numpy()
+    rest = [texts[i] for i in range(len(texts)) if i not in set(labelled)]
+    trained = fit_model(
+        "stage",
+        [texts[i] for i in labelled],
+        stages[labelled],
+        uncoded=uncoded_sample(rest, seed=1),
+        seed=1,
+        calibrate=False,
+    )
+    predicted = trained.model.predict(test["query"].tolist())
+    assert out["kappa"] == pytest.approx(cohen_kappa_score(test["stage"], predicted))
+    final = out["final_model"]
+    assert final["uncoded"] == len(set(rest)) and out["learning_curve"][-1]["kappa"] == out["kappa"]
+    assert final["cv_macro_f1"] == pytest.approx(trained.metrics["uncoded"]["macro_f1"])
+    assert final["learned_from_uncoded"] == trained.metrics["uncoded"]["used"]
+    # between batches a fast stand-in is retrained: its final scores are kept for comparison
     from workbench.tag.evaluate import _Linear, text_features
 
-    features = text_features().fit(pool["query"].tolist())
-    labelled = out["labelled"]
-    model = _Linear(
-        features.transform(pool["query"].iloc[labelled].tolist()).tocsr(),
-        pool["stage"].to_numpy()[labelled],
+    features = text_features().fit(texts)
+    stand_in = _Linear(
+        features.transform([texts[i] for i in labelled]).tocsr(),
+        stages[labelled],
         evaluate.DEFAULT_C,
         keep=np.array([], dtype=int),
     )
-    predicted = model.predict(features.transform(test["query"].tolist()).tocsr())
-    assert out["kappa"] == pytest.approx(cohen_kappa_score(test["stage"], predicted))
-    assert len(set(labelled)) == len(labelled) == 80
+    fast = stand_in.predict(features.transform(test["query"].tolist()).tocsr())
+    assert final["fast_estimate"]["kappa"] == pytest.approx(cohen_kappa_score(test["stage"], fast))
 
 
 def test_missing_column_lists_columns(banking_csv):

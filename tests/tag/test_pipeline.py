@@ -15,7 +15,7 @@ from workbench.cli import main
 from workbench.codes_io import import_codes
 from workbench.demo import shipped_code_files
 from workbench.errors import WorkbenchError
-from workbench.ingest.pipeline import ingest
+from workbench.ingest.pipeline import SEGMENTS_FILE, ingest
 from workbench.project import Project
 from workbench.store import CodeStore
 from workbench.tag.pipeline import CODED_FILE, METRICS_FILE, tag, train
@@ -79,6 +79,19 @@ def test_train_saves_skops_models_metrics_and_policy(trained: Project):
     for entry in summary["models"].values():
         assert entry["reason"].startswith(("use model", "keep"))
     assert (trained.models / "stage.skops").read_bytes()[:2] == b"PK"  # a skops zip, no pickle
+    # every single-label model was also tried learning from the uncoded participant segments
+    segments = pd.read_parquet(trained.processed_file(SEGMENTS_FILE))
+    participant = segments[segments[schema.SPEAKER_ROLE] == schema.ROLE_PARTICIPANT]
+    with CodeStore.for_project(trained.root) as store:
+        coded_ids = set(store.current_codes()[schema.SEGMENT_ID])
+    uncoded = participant.loc[~participant[schema.SEGMENT_ID].isin(coded_ids), schema.TEXT]
+    assert summary["uncoded_texts"] == uncoded[uncoded.str.strip() != ""].nunique() > 300
+    for kind in ("stage", "emotion", "pain_point", "goal", "sentiment"):
+        metrics = summary["models"][kind]["metrics"]
+        f1 = metrics["uncoded"]["macro_f1"]
+        assert metrics["uncoded"]["used"] == (f1["with uncoded"] > f1["codes only"])
+        assert metrics["macro_f1"] == max(f1.values())
+    assert "uncoded" not in summary["models"]["touchpoints"]["metrics"]
 
 
 def test_tag_applies_models_then_human_codes_last(trained: Project):
@@ -117,3 +130,18 @@ def test_cli_tag_and_train_print_readable_summaries(trained: Project):
     result = runner.invoke(main, ["tag", "--project", str(trained.root), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "segments with codebook" in result.output and "human" in result.output
+
+
+def test_cli_train_codes_only(trained: Project, tmp_path):
+    copy = Project(tmp_path / "study")
+    shutil.copytree(trained.root, copy.root)
+    result = CliRunner().invoke(main, ["train", "--project", str(copy.root), "--codes-only"])
+    assert result.exit_code == 0, result.output
+    assert "uncoded" not in result.output and "stage       n=" in result.output
+    summary = json.loads((copy.models / METRICS_FILE).read_text())
+    assert summary["uncoded_texts"] == 0
+    assert not any("uncoded" in entry["metrics"] for entry in summary["models"].values())
+    before = json.loads((trained.models / METRICS_FILE).read_text())["models"]["stage"]
+    assert summary["models"]["stage"]["metrics"]["macro_f1"] == pytest.approx(
+        before["metrics"]["uncoded"]["macro_f1"]["codes only"]
+    )

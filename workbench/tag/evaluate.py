@@ -10,10 +10,13 @@ spent; after every batch the model is scored on the test set (the learning curve
   most uncertain pool segments by margin, near-duplicates moved back
   (:func:`workbench.tag.active.select_batch`).
 
-Features and classifier are the product's (:func:`workbench.tag.models.text_features`,
-:func:`workbench.tag.models.make_classifier`). The vectoriser is fitted once on the pool texts
-(unlabelled text is available in a real study too); each retraining uses only the columns seen
-in the coded rows, which gives the same model as a pipeline fitted on them and is much faster.
+Between batches a fast stand-in is retrained: the product's features and classifier
+(:func:`workbench.tag.models.text_features`, :func:`workbench.tag.models.make_classifier`), the
+vectoriser fitted once on the pool texts and each retraining restricted to the columns seen in
+the coded rows. The **final** point is the model ``workbench train`` would keep:
+:func:`workbench.tag.models.fit_model` on the coded rows with the uncoded pool rows as the
+study's uncoded segments, choosing by cross-validation between the codes alone and self-training
+on the uncoded rows too (:mod:`workbench.tag.semi`).
 With ``baseline="vader"`` the model also gets VADER's four scores as features (as the product's
 sentiment model does) and VADER alone is scored on the same test rows.
 """
@@ -33,15 +36,17 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import normalize
 
 from workbench import schema
-from workbench.errors import ConfigError, InputError
+from workbench.errors import ConfigError, InputError, ModelError
 from workbench.tag import active
 from workbench.tag.models import (
     DEFAULT_C,
     VADER_COLUMNS,
+    fit_model,
     make_classifier,
     single_blas_thread,
     text_features,
 )
+from workbench.tag.semi import uncoded_positions
 
 STRATEGIES = ("random", "active")
 BASELINES = (None, "vader")
@@ -127,7 +132,17 @@ def simulate(
     dict
         ``accuracy``, ``macro_f1``, ``kappa`` (final model on the test set), ``n_train``,
         ``n_test``, ``learning_curve`` (one ``{n_train, accuracy, macro_f1, kappa}`` per
-        retraining) and ``labelled`` (pool positions coded, in coding order).
+        retraining), ``final_model`` (see below) and ``labelled`` (pool positions coded, in
+        coding order).
+
+    Notes
+    -----
+    Between batches a fast stand-in is retrained (logistic regression on features of the whole
+    pool). The **final** point is the model ``workbench train`` would keep
+    (:func:`workbench.tag.models.fit_model` with the uncoded pool items as uncoded texts);
+    ``final_model`` says whether it learned from them (``learned_from_uncoded``), their number,
+    the cross-validated macro-F1 of both candidates, and the stand-in's scores
+    (``fast_estimate``). It is None when the codes were too few to cross-validate.
     """
     if strategy not in STRATEGIES:
         raise ConfigError(f"strategy {strategy!r} (expected one of {', '.join(STRATEGIES)})")
@@ -141,6 +156,7 @@ def simulate(
     X_pool = features.transform(list(pool_texts)).tocsr()
     X_test = features.transform(list(test_texts)).tocsr()
     keep = np.array([], dtype=int)
+    extra: list[np.ndarray] | None = None
     if vader_features:
         extra = [_vader(t)[list(VADER_COLUMNS)].to_numpy(float) for t in (pool_texts, test_texts)]
         mean, sd = extra[0].mean(axis=0), extra[0].std(axis=0) + 1e-9
@@ -179,12 +195,71 @@ def simulate(
             top = pool[np.argsort(-uncertainty, kind="stable")[: CANDIDATES * size]]
             new = np.asarray(active.select_batch(top, size, vectors=vectors))
         labelled.extend(int(i) for i in new)
+    final = _final_model(
+        pool_texts, y_pool, labelled, test_texts, y_test,
+        vader=extra, seed=seed, C=C,
+    )  # fmt: skip
+    if final is not None:
+        final["fast_estimate"] = {k: curve[-1][k] for k in ("accuracy", "macro_f1", "kappa")}
+        curve[-1] = {"n_train": len(labelled), **final["scores"]}
     return {
         **{k: curve[-1][k] for k in ("accuracy", "macro_f1", "kappa")},
         "n_train": len(labelled),
         "n_test": len(y_test),
         "learning_curve": curve,
+        "final_model": None if final is None else {k: v for k, v in final.items() if k != "scores"},
         "labelled": labelled,
+    }
+
+
+def _final_model(
+    pool_texts: Sequence[str],
+    y_pool: np.ndarray,
+    labelled: list[int],
+    test_texts: Sequence[str],
+    y_test: np.ndarray,
+    *,
+    vader: list[np.ndarray] | None,
+    seed: int,
+    C: float,
+) -> dict[str, Any] | None:
+    """Score the model ``workbench train`` would keep after coding ``labelled``.
+
+    That is :func:`workbench.tag.models.fit_model` on the coded pool items, with a sample of
+    the uncoded ones (:func:`workbench.tag.semi.uncoded_positions`): it cross-validates the
+    model on the codes alone and the one learning from uncoded texts too, and keeps the
+    better. None when the codes are too few to cross-validate (``train`` would keep no model).
+    """
+    is_labelled = np.zeros(len(y_pool), dtype=bool)
+    is_labelled[labelled] = True
+    rest = np.flatnonzero(~is_labelled)
+    rest = rest[uncoded_positions([pool_texts[i] for i in rest], seed=seed)]
+
+    def rows(texts: Sequence[str], positions: Any, scores: np.ndarray | None) -> Any:
+        chosen = [texts[i] for i in positions]
+        if scores is None:
+            return chosen
+        frame = pd.DataFrame({schema.TEXT: chosen})
+        frame[list(VADER_COLUMNS)] = scores[positions]
+        return frame
+
+    pool_scores, test_scores = (None, None) if vader is None else vader
+    kind = "stage" if vader is None else "sentiment"
+    try:
+        trained = fit_model(
+            kind, rows(pool_texts, labelled, pool_scores), y_pool[labelled],
+            uncoded=rows(pool_texts, rest, pool_scores), C=C, seed=seed, calibrate=False,
+        )  # fmt: skip
+    except ModelError:
+        return None
+    X_test = rows(test_texts, np.arange(len(y_test)), test_scores)
+    predicted = np.asarray(trained.model.predict(X_test), dtype=object)
+    uncoded = trained.metrics.get("uncoded") or {}
+    return {
+        "scores": _scores(y_test, predicted),
+        "uncoded": int(uncoded.get("n", 0)),
+        "learned_from_uncoded": bool(uncoded.get("used", False)),
+        "cv_macro_f1": uncoded.get("macro_f1", {"codes only": trained.metrics["macro_f1"]}),
     }
 
 

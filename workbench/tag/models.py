@@ -15,6 +15,10 @@ logistic regression (:func:`make_classifier`). The same features and classifier 
 ``workbench evaluate`` simulates (:mod:`workbench.tag.evaluate`), so its numbers describe this
 model.
 
+With a study's uncoded segments (``uncoded=``), the single-label coders are cross-validated twice
+on the same folds, on the codes alone and self-training on the uncoded segments too
+(:class:`~workbench.tag.semi.SelfTraining`); the better macro-F1 is kept and both are recorded.
+
 Confidence is calibrated by temperature scaling fitted on cross-validated predictions
 (:class:`~sklearn.calibration.CalibratedClassifierCV`, ``method="temperature"``) once every class
 has at least :data:`MIN_CALIBRATION` codes; below that the logistic probabilities are used as they
@@ -60,9 +64,11 @@ from threadpoolctl import threadpool_limits
 from workbench import schema
 from workbench.errors import ModelError
 from workbench.tag.features import SparseScaler, TextTfidf
+from workbench.tag.semi import SelfTraining
 
 KINDS = ("stage", "emotion", "touchpoints", "pain_point", "goal", "sentiment")
 MULTILABEL_KINDS = ("touchpoints",)
+SEMI_KINDS = ("stage", "emotion", "pain_point", "goal", "sentiment")  # learn from uncoded too
 VADER_COLUMNS = ("neg", "neu", "pos", "compound")
 LABEL = "label"
 CONFIDENCE = "confidence"
@@ -316,6 +322,9 @@ def fit_model(
     C: float = DEFAULT_C,
     seed: int = 0,
     features: TextTfidf | None = None,
+    uncoded: Any = None,
+    uncoded_features: TextTfidf | None = None,
+    calibrate: bool = True,
 ) -> TrainedModel:
     """Fit a coder on human codes, with cross-validated metrics.
 
@@ -343,12 +352,23 @@ def fit_model(
     features : TextTfidf, optional
         Text features fitted beforehand on the study's coded texts, shared by all its models
         (see :func:`build_pipeline`); cross-validation still refits features per fold.
+    uncoded : sequence of str or DataFrame, optional
+        Uncoded rows of the study, in the form of ``X``
+        (:func:`workbench.tag.semi.uncoded_sample`). For :data:`SEMI_KINDS` a second
+        candidate is then cross-validated on the same folds: the model that also learns from
+        them (:class:`~workbench.tag.semi.SelfTraining`). The candidate with the higher
+        macro-F1 is kept (ties: codes only); ``metrics["uncoded"]`` shows both. The saved
+        model is a plain pipeline either way and holds no uncoded text.
+    uncoded_features : TextTfidf, optional
+        Like ``features``, fitted on the coded **and** the ``uncoded`` texts: used when the
+        model learning from uncoded texts is kept.
+    calibrate : bool
+        Fit temperature scaling when every class has :data:`MIN_CALIBRATION` codes.
 
     Returns
     -------
     TrainedModel
     """
-    pipeline = build_pipeline(kind, C=C)
     multilabel = kind in MULTILABEL_KINDS
     if multilabel:
         binarizer = MultiLabelBinarizer()
@@ -363,12 +383,21 @@ def fit_model(
                 "(expected at least 2 different codes to train a model)"
             )
     folds = _cv(target, cv, seed, multilabel)
+    candidates: dict[str, Any] = {"codes only": build_pipeline(kind, C=C)}
+    if uncoded is not None and len(uncoded) and kind in SEMI_KINDS:
+        candidates["with uncoded"] = SelfTraining(build_pipeline(kind, C=C), uncoded)
+    scored = {}
     with single_blas_thread():
-        predicted = cross_val_predict(pipeline, X, target, cv=folds)
-    if multilabel:
-        metrics = _score_multilabel(target, predicted, classes)
-    else:
-        metrics = score_predictions(target, predicted, labels=classes)
+        for name, candidate in candidates.items():
+            predicted = cross_val_predict(candidate, X, target, cv=folds)
+            if multilabel:
+                scored[name] = _score_multilabel(target, predicted, classes)
+            else:
+                scored[name] = score_predictions(target, predicted, labels=classes)
+    chosen = max(scored, key=lambda name: scored[name]["macro_f1"])  # first wins a tie
+    semi = chosen == "with uncoded"
+    metrics = scored[chosen]
+    if not multilabel:
         counts = pd.Series(target).value_counts()
         metrics["class_counts"] = {label: int(counts.get(label, 0)) for label in classes}
         if baseline is not None:
@@ -378,23 +407,41 @@ def fit_model(
             }
     metrics["cv_folds"] = int(folds.get_n_splits())
     smallest = int(target.sum(axis=0).min()) if multilabel else int(counts.min())
-    calibrated = not multilabel and smallest >= MIN_CALIBRATION
-    # Metrics and temperature come from `pipeline`, whose features are refitted in every fold as
-    # a model meets unseen words in use. With shared `features`, the kept model uses them instead
-    # (fitted on the same coded texts, so the two differ only by the words other kinds' codes
+    calibrated = calibrate and not multilabel and smallest >= MIN_CALIBRATION
+    # Metrics and temperature come from the candidate whose features are refitted in every fold
+    # as a model meets unseen words in use. With shared features, the kept model uses them
+    # instead (fitted on the same texts, so the two differ only by the words other kinds' codes
     # add), so that every model of a study shares one transform.
-    kept = pipeline if features is None else build_pipeline(kind, C=C, features=features)
+    pipeline = candidates[chosen]
+    shared = uncoded_features if semi else features
+    kept = pipeline if shared is None else build_pipeline(kind, C=C, features=shared)
+    if semi and shared is not None:
+        kept = SelfTraining(kept, uncoded)
     with single_blas_thread():
         if calibrated:
             # an int (not a splitter object) keeps the saved file free of extra types
             model: Any = CalibratedClassifierCV(
                 pipeline, method="temperature", cv=min(3, smallest), ensemble=False
             ).fit(X, target)
+            fitted = model.calibrated_classifiers_[0].estimator
             if kept is not pipeline:
-                model.calibrated_classifiers_[0].estimator = kept.fit(X, target)
+                fitted = kept.fit(X, target)
+            if semi:  # keep the plain pipeline it learned, not the uncoded texts
+                model.estimator = build_pipeline(kind, C=C)
+                kept, fitted = fitted, fitted.pipeline_
+            model.calibrated_classifiers_[0].estimator = fitted
         else:
             model = kept.fit(X, target)
+            if semi:
+                model = kept.pipeline_
     metrics["calibrated"] = calibrated
+    if len(candidates) > 1:
+        metrics["uncoded"] = {
+            "n": len(uncoded),
+            "used": semi,
+            "pseudo_labelled": int(kept.n_pseudo_) if semi else 0,
+            "macro_f1": {name: float(scored[name]["macro_f1"]) for name in scored},
+        }
     return TrainedModel(kind, model, classes, threshold, metrics, codebook_hash)
 
 
