@@ -101,3 +101,13 @@ def test_evaluate_command_prints_one_json_object(shared_data, tmp_path):
     assert {"accuracy", "macro_f1", "kappa", "n_train", "n_test", "baseline"} <= set(report)
     assert report["n_train"] == 80 and report["n_test"] == 80
     assert 0.5 < report["baseline"]["accuracy"] <= 1.0
+    final = report["final_model"]  # the model `workbench train` would keep, and how it chose
+    assert final["uncoded"] == 240 and set(final["cv_macro_f1"]) == {"codes only", "with uncoded"}
+    text = CliRunner().invoke(
+        main,
+        ["evaluate", str(source), "--text-column", "text", "--label-column", "label",
+         "--budget", "80", "--strategy", "active", "--baseline", "vader", "--seed", "1"],
+    )  # fmt: skip
+    assert f"macro-F1 {report['macro_f1']:.3f}" in text.output.splitlines()[0]
+    assert "Final model (as workbench train keeps it)" in text.output
+    assert f"with uncoded {final['cv_macro_f1']['with uncoded']:.3f}" in text.output

@@ -209,8 +209,8 @@ def test_models_on_shared_features_keep_their_metrics_and_share_one_transform(tm
 def text_featurizer(trained: models.TrainedModel):
     """The TextTfidf inside a trained model (calibrated or not, sentiment or not)."""
     estimator = trained.model
-    if hasattr(estimator, "calibrated_classifiers_"):
-        estimator = estimator.calibrated_classifiers_[0].estimator
+    if hasattr(estimator, "temperature"):
+        estimator = estimator.estimator
     step = estimator.named_steps["features"]
     if hasattr(step, "named_transformers_"):
         step = step.named_transformers_["text"]

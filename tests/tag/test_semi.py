@@ -74,13 +74,20 @@ def test_smoothed_proba_is_the_weighted_neighbourhood_mix():
     proba = np.array([[1.0, 0.0], [0.2, 0.8], [0.6, 0.4]])
     nearest = np.array([[1, 0, 2], [2, 1, 0]])
     similarity = np.array([[1.0, 0.5, 0.0], [1.0, 0.0, 0.0]])
-    out = semi.smoothed_proba(proba, nearest, similarity, smoothing=0.5)
+    out = semi.smoothed_proba(proba, np.array([1, 2]), nearest, similarity, smoothing=0.5)
     mean = (1.0 * proba[1] + 0.5 * proba[0]) / 1.5
     np.testing.assert_allclose(out[0], 0.5 * proba[1] + 0.5 * mean)
     np.testing.assert_allclose(out[1], proba[2])  # only itself: unchanged
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
-    lonely = semi.smoothed_proba(proba, np.array([[1, 0]]), np.zeros((1, 2)), smoothing=0.5)
+    lonely = semi.smoothed_proba(
+        proba, np.array([1]), np.array([[1, 0]]), np.zeros((1, 2)), smoothing=0.5
+    )
     np.testing.assert_allclose(lonely[0], proba[1])  # no similar row: keeps its own
+    # a coded row with the same vector may come first: the row's own part is still its own
+    twin = semi.smoothed_proba(
+        proba, np.array([1]), np.array([[0, 1]]), np.array([[1.0, 1.0]]), smoothing=0.5
+    )
+    np.testing.assert_allclose(twin[0], 0.5 * proba[1] + 0.5 * (proba[0] + proba[1]) / 2)
 
 
 def test_self_training_learns_words_only_uncoded_texts_have(bridge):
@@ -130,3 +137,20 @@ def test_mismatched_codes_are_refused(bridge):
     coded, codes, uncoded, *_ = bridge
     with pytest.raises(ModelError, match=r"24 coded rows but 23 codes"):
         semi.SelfTraining(build_pipeline("stage"), uncoded).fit(coded, codes[:-1])
+
+
+def test_smoothing_lends_confidence_from_similar_rows():
+    # "plom" alone is unknown (0.5/0.5); its neighbour "xqzv plom" is confidently A. Only with
+    # smoothing does "plom" clear the threshold and become a pseudo-label itself.
+    coded, codes = ["xqzv"] * 4 + ["kwjb"] * 4, ["A"] * 4 + ["B"] * 4
+    uncoded = ["xqzv plom", "plom", "kwjb rtyu", "rtyu"]
+
+    def fit(smoothing: float) -> semi.SelfTraining:
+        model = semi.SelfTraining(
+            build_pipeline("stage"), uncoded, threshold=0.55, rounds=1, smoothing=smoothing
+        )
+        return model.fit(coded, codes)
+
+    alone, smoothed = fit(0.0), fit(0.5)
+    assert alone.n_pseudo_ == 2 and smoothed.n_pseudo_ == 4
+    assert smoothed.predict_proba(["plom"])[0, 0] > alone.predict_proba(["plom"])[0, 0] + 0.1

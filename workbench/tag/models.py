@@ -17,11 +17,12 @@ model.
 
 With a study's uncoded segments (``uncoded=``), the single-label coders are cross-validated twice
 on the same folds, on the codes alone and self-training on the uncoded segments too
-(:class:`~workbench.tag.semi.SelfTraining`); the better macro-F1 is kept and both are recorded.
+(:class:`~workbench.tag.semi.SelfTraining`); learning from uncoded texts is kept when its macro-F1
+beats the codes alone by more than :data:`SEMI_MARGIN`, and both scores are recorded.
 
-Confidence is calibrated by temperature scaling fitted on cross-validated predictions
-(:class:`~sklearn.calibration.CalibratedClassifierCV`, ``method="temperature"``) once every class
-has at least :data:`MIN_CALIBRATION` codes; below that the logistic probabilities are used as they
+Confidence is calibrated by temperature scaling fitted on the same cross-validated scores that
+give the metrics (:mod:`workbench.tag.calibration`) once every class has at least
+:data:`MIN_CALIBRATION` codes; below that the logistic probabilities are used as they
 are. A prediction whose confidence is below the threshold is flagged ``needs_review``.
 
 Models are saved with **skops** (never pickle) together with their metrics and the hash of the
@@ -43,7 +44,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -63,12 +63,16 @@ from threadpoolctl import threadpool_limits
 
 from workbench import schema
 from workbench.errors import ModelError
+from workbench.tag.calibration import TemperatureScaled, as_logits, fit_temperature
 from workbench.tag.features import SparseScaler, TextTfidf
 from workbench.tag.semi import SelfTraining
 
 KINDS = ("stage", "emotion", "touchpoints", "pain_point", "goal", "sentiment")
 MULTILABEL_KINDS = ("touchpoints",)
 SEMI_KINDS = ("stage", "emotion", "pain_point", "goal", "sentiment")  # learn from uncoded too
+# Learning from uncoded texts is kept only when its CV macro-F1 beats the codes alone by more
+# than this: the better of two noisy scores flatters the winner.
+SEMI_MARGIN = 0.01
 VADER_COLUMNS = ("neg", "neu", "pos", "compound")
 LABEL = "label"
 CONFIDENCE = "confidence"
@@ -89,9 +93,6 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "numpy.int64",
     "numpy.ndarray",
     "scipy.sparse._csr.csr_matrix",
-    "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._TemperatureScaling",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.compose._column_transformer._RemainderColsList",
     "sklearn.feature_extraction.text.TfidfTransformer",
@@ -102,6 +103,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "workbench.tag.calibration.TemperatureScaled",
     "workbench.tag.features.SparseScaler",
     "workbench.tag.features.TextTfidf",
     "workbench.tag.models.TrainedModel",
@@ -251,7 +253,7 @@ class TrainedModel:
     ----------
     kind : str
         One of :data:`KINDS`.
-    model : Pipeline or CalibratedClassifierCV
+    model : Pipeline or TemperatureScaled
         The fitted estimator (calibrated when there were enough codes).
     classes : list of str
         Class labels (touchpoint codes for the multi-label kind).
@@ -357,13 +359,15 @@ def fit_model(
         (:func:`workbench.tag.semi.uncoded_sample`). For :data:`SEMI_KINDS` a second
         candidate is then cross-validated on the same folds: the model that also learns from
         them (:class:`~workbench.tag.semi.SelfTraining`). The candidate with the higher
-        macro-F1 is kept (ties: codes only); ``metrics["uncoded"]`` shows both. The saved
+        macro-F1 is kept if it beats the codes alone by more than :data:`SEMI_MARGIN`;
+        ``metrics["uncoded"]`` shows both. The saved
         model is a plain pipeline either way and holds no uncoded text.
     uncoded_features : TextTfidf, optional
         Like ``features``, fitted on the coded **and** the ``uncoded`` texts: used when the
         model learning from uncoded texts is kept.
     calibrate : bool
-        Fit temperature scaling when every class has :data:`MIN_CALIBRATION` codes.
+        Fit temperature scaling (on the out-of-fold scores) when every class has
+        :data:`MIN_CALIBRATION` codes.
 
     Returns
     -------
@@ -386,16 +390,23 @@ def fit_model(
     candidates: dict[str, Any] = {"codes only": build_pipeline(kind, C=C)}
     if uncoded is not None and len(uncoded) and kind in SEMI_KINDS:
         candidates["with uncoded"] = SelfTraining(build_pipeline(kind, C=C), uncoded)
-    scored = {}
+    scored, scores = {}, {}
     with single_blas_thread():
         for name, candidate in candidates.items():
-            predicted = cross_val_predict(candidate, X, target, cv=folds)
             if multilabel:
+                predicted = cross_val_predict(candidate, X, target, cv=folds)
                 scored[name] = _score_multilabel(target, predicted, classes)
-            else:
-                scored[name] = score_predictions(target, predicted, labels=classes)
-    chosen = max(scored, key=lambda name: scored[name]["macro_f1"])  # first wins a tie
-    semi = chosen == "with uncoded"
+                continue
+            # out-of-fold scores give the metrics and, later, the temperature
+            scores[name] = cross_val_predict(
+                candidate, X, target, cv=folds, method="decision_function"
+            )
+            predicted = np.asarray(classes, dtype=object)[as_logits(scores[name]).argmax(axis=1)]
+            scored[name] = score_predictions(target, predicted, labels=classes)
+    semi = len(scored) > 1 and (
+        scored["with uncoded"]["macro_f1"] > scored["codes only"]["macro_f1"] + SEMI_MARGIN
+    )
+    chosen = "with uncoded" if semi else "codes only"
     metrics = scored[chosen]
     if not multilabel:
         counts = pd.Series(target).value_counts()
@@ -408,39 +419,29 @@ def fit_model(
     metrics["cv_folds"] = int(folds.get_n_splits())
     smallest = int(target.sum(axis=0).min()) if multilabel else int(counts.min())
     calibrated = calibrate and not multilabel and smallest >= MIN_CALIBRATION
-    # Metrics and temperature come from the candidate whose features are refitted in every fold
-    # as a model meets unseen words in use. With shared features, the kept model uses them
-    # instead (fitted on the same texts, so the two differ only by the words other kinds' codes
-    # add), so that every model of a study shares one transform.
-    pipeline = candidates[chosen]
+    # Metrics and temperature come from the candidate's features refitted in every fold, as a
+    # model meets unseen words in use. With shared features, the kept model uses them instead
+    # (fitted on the same texts, so the two differ only by the words other kinds' codes add),
+    # so that every model of a study sharing them shares one transform.
     shared = uncoded_features if semi else features
-    kept = pipeline if shared is None else build_pipeline(kind, C=C, features=shared)
+    kept = candidates[chosen] if shared is None else build_pipeline(kind, C=C, features=shared)
     if semi and shared is not None:
         kept = SelfTraining(kept, uncoded)
     with single_blas_thread():
-        if calibrated:
-            # an int (not a splitter object) keeps the saved file free of extra types
-            model: Any = CalibratedClassifierCV(
-                pipeline, method="temperature", cv=min(3, smallest), ensemble=False
-            ).fit(X, target)
-            fitted = model.calibrated_classifiers_[0].estimator
-            if kept is not pipeline:
-                fitted = kept.fit(X, target)
-            if semi:  # keep the plain pipeline it learned, not the uncoded texts
-                model.estimator = build_pipeline(kind, C=C)
-                kept, fitted = fitted, fitted.pipeline_
-            model.calibrated_classifiers_[0].estimator = fitted
-        else:
-            model = kept.fit(X, target)
-            if semi:
-                model = kept.pipeline_
+        kept.fit(X, target)
+    model: Any = kept.pipeline_ if semi else kept  # the plain pipeline: no uncoded text kept
+    if calibrated:
+        model = TemperatureScaled(model, fit_temperature(scores[chosen], target, classes))
     metrics["calibrated"] = calibrated
+    if calibrated:
+        metrics["temperature"] = model.temperature
     if len(candidates) > 1:
         metrics["uncoded"] = {
             "n": len(uncoded),
             "used": semi,
             "pseudo_labelled": int(kept.n_pseudo_) if semi else 0,
             "macro_f1": {name: float(scored[name]["macro_f1"]) for name in scored},
+            "margin": SEMI_MARGIN,
         }
     return TrainedModel(kind, model, classes, threshold, metrics, codebook_hash)
 

@@ -101,17 +101,25 @@ def neighbourhoods(
 
 
 def smoothed_proba(
-    proba: np.ndarray, nearest: np.ndarray, similarity: np.ndarray, *, smoothing: float
+    proba: np.ndarray,
+    rows: np.ndarray,
+    nearest: np.ndarray,
+    similarity: np.ndarray,
+    *,
+    smoothing: float,
 ) -> np.ndarray:
-    """Mix class probabilities with the similarity-weighted mean over a neighbourhood.
+    """Mix class probabilities of ``rows`` with the similarity-weighted mean over their
+    neighbourhoods.
 
     Parameters
     ----------
     proba : ndarray of shape (n, n_classes)
         Class probabilities of every row (a row with a human code: its one-hot vector).
+    rows : ndarray of int, shape (m,)
+        The rows to smooth.
     nearest, similarity : ndarray of shape (m, k)
-        Neighbourhoods of the ``m`` rows to smooth (:func:`neighbourhoods`); the first
-        neighbour of each is the row itself.
+        Their neighbourhoods (:func:`neighbourhoods`: the row itself, or a row with the same
+        vector, comes first).
     smoothing : float
         Share of the neighbourhood in the result, between 0 and 1.
 
@@ -124,10 +132,10 @@ def smoothed_proba(
     --------
     >>> p = np.array([[1.0, 0.0], [0.4, 0.6]])
     >>> nearest, similarity = np.array([[1, 0]]), np.array([[1.0, 1.0]])
-    >>> smoothed_proba(p, nearest, similarity, smoothing=0.5).round(2).tolist()
+    >>> smoothed_proba(p, np.array([1]), nearest, similarity, smoothing=0.5).round(2).tolist()
     [[0.55, 0.45]]
     """
-    own = proba[nearest[:, 0]]
+    own = proba[rows]
     total = similarity.sum(axis=1, keepdims=True)
     mean = (similarity[:, :, None] * proba[nearest]).sum(axis=1) / np.maximum(total, 1e-12)
     mean = np.where(total > 0, mean, own)
@@ -217,7 +225,9 @@ class SelfTraining(ClassifierMixin, BaseEstimator):
             for _ in range(self.rounds):
                 proba = np.vstack([onehot, model.predict_proba(uncoded_x)])
                 if self.smoothing > 0:
-                    proba = smoothed_proba(proba, nearest, similarity, smoothing=self.smoothing)
+                    proba = smoothed_proba(
+                        proba, rows, nearest, similarity, smoothing=self.smoothing
+                    )
                 else:
                     proba = proba[rows]
                 keep = proba.max(axis=1) >= self.threshold
