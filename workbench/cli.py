@@ -235,15 +235,21 @@ def format_tag_report(report: dict) -> str:
 @friendly
 def train(project_dir: Path, min_per_class: int, seed: int, codes_only: bool) -> None:
     """Fit classifiers on the human codes -> models/ (skops) and models/metrics.json."""
+    from workbench.tag.models import SEMI_MARGIN
     from workbench.tag.pipeline import train as run_train
 
     summary = run_train(
-        Project(project_dir), min_per_class=min_per_class, seed=seed, use_uncoded=not codes_only
+        Project(project_dir),
+        min_per_class=min_per_class,
+        seed=seed,
+        use_uncoded=not codes_only,
+        progress=True,
     )
     if summary.get("uncoded_texts"):
         click.echo(
             f"Each model is tried on the codes alone and also learning from "
-            f"{summary['uncoded_texts']} uncoded segments; the better CV macro-F1 is kept"
+            f"{summary['uncoded_texts']} uncoded segments; the latter is kept when its CV "
+            f"macro-F1 is more than {SEMI_MARGIN} higher"
         )
     for kind, entry in summary["models"].items():
         metrics = entry.get("metrics", {})

@@ -94,6 +94,28 @@ def test_kappa_consistent_with_sklearn(banking_csv):
     assert final["fast_estimate"]["kappa"] == pytest.approx(cohen_kappa_score(test["stage"], fast))
 
 
+def test_uncoded_pool_labels_are_never_used(banking_csv):
+    """Only coded pool items' labels may matter: shuffle the others, the result is the same."""
+    frame = pd.read_csv(banking_csv, dtype=str, keep_default_na=False)
+    pool, test = frame.iloc[:300], frame.iloc[300:]
+    args = (pool["query"].tolist(), test["query"].tolist(), test["stage"].tolist())
+
+    def run(labels):
+        return evaluate.simulate(
+            args[0], labels, args[1], args[2], budget=60, strategy="active", seed=2
+        )
+
+    first = run(pool["stage"].tolist())
+    labels = pool["stage"].to_numpy(dtype=object).copy()
+    rest = np.setdiff1d(np.arange(len(labels)), first["labelled"])
+    labels[rest] = np.random.default_rng(0).permutation(labels[rest])
+    assert (labels[rest] != pool["stage"].to_numpy()[rest]).sum() > 50
+    second = run(list(labels))
+    assert second["labelled"] == first["labelled"]
+    assert second["learning_curve"] == first["learning_curve"]
+    assert second["final_model"] == first["final_model"]
+
+
 def test_missing_column_lists_columns(banking_csv):
     with pytest.raises(InputError, match=r"no column 'text'.*'query', 'stage'"):
         evaluate.evaluate_csv(banking_csv, text_column="text", label_column="stage")

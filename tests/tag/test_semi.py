@@ -133,10 +133,17 @@ def test_sentiment_frames_with_vader_columns(bridge):
     assert (predicted == np.array(truth)).mean() >= 0.9
 
 
-def test_mismatched_codes_are_refused(bridge):
+def test_mismatched_input_is_refused(bridge):
+    from workbench.tag.models import sentiment_features
+
     coded, codes, uncoded, *_ = bridge
     with pytest.raises(ModelError, match=r"24 coded rows but 23 codes"):
         semi.SelfTraining(build_pipeline("stage"), uncoded).fit(coded, codes[:-1])
+    frame = sentiment_features(coded)
+    with pytest.raises(ModelError, match="both texts or both DataFrames"):
+        semi.SelfTraining(build_pipeline("sentiment"), uncoded).fit(frame, codes)
+    with pytest.raises(ModelError, match=r"uncoded rows have columns \['text'\]"):
+        semi.SelfTraining(build_pipeline("sentiment"), frame[["text"]]).fit(frame, codes)
 
 
 def test_smoothing_lends_confidence_from_similar_rows():

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from workbench import schema
 from workbench.atomic import AtomicBatch
@@ -117,7 +118,12 @@ def study_features(
 
 
 def train(
-    project: Project, *, min_per_class: int = 10, seed: int = 0, use_uncoded: bool = True
+    project: Project,
+    *,
+    min_per_class: int = 10,
+    seed: int = 0,
+    use_uncoded: bool = True,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Fit, score and save a model per code on the human codes; return the metrics summary.
 
@@ -143,7 +149,7 @@ def train(
         "uncoded_texts": len(uncoded),
         "models": {},
     }
-    for kind in KINDS:
+    for kind in tqdm(KINDS, desc="train", unit="model", disable=not progress):
         rows = _training_rows(segments, codes, kind)
         texts = rows[schema.TEXT].tolist()
         y = rows[_HUMAN[kind]].tolist()

@@ -77,8 +77,17 @@ def _rows(X: Any) -> int:
 
 
 def _concat(X: Any, U: Any) -> Any:
+    if isinstance(X, pd.DataFrame) != isinstance(U, pd.DataFrame):
+        raise ModelError(
+            "coded and uncoded rows differ in form (expected both texts or both DataFrames "
+            "with the same columns)"
+        )
     if isinstance(X, pd.DataFrame):
-        return pd.concat([X, pd.DataFrame(U)], ignore_index=True)
+        if list(X.columns) != list(U.columns):
+            raise ModelError(
+                f"uncoded rows have columns {list(U.columns)} (expected {list(X.columns)})"
+            )
+        return pd.concat([X, U], ignore_index=True)
     return [*list(X), *list(U)]
 
 
