@@ -9,7 +9,8 @@ Cohen's κ are printed as mean ± sd. Targets (issue 3): macro-F1 ≥ 0.80 with 
 ≥ 0.93 with 1,000.
 
 Run: ``.venv/bin/python benchmarks/evaluate_banking77.py [--budgets 100 300 1000 all]
-[--seeds 3] [--json OUT]``. Reads ``../shared/data/banking77``; exits with a message if absent.
+[--seeds 3] [--first-seed 0] [--json OUT]``. Reads ``../shared/data/banking77``; exits with a
+message if absent.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def main() -> int:
     parser.add_argument("--budgets", nargs="+", default=["100", "300", "1000", "all"])
     parser.add_argument("--strategies", nargs="+", default=["random", "active"])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument(
+        "--first-seed", type=int, default=0, help="seeds run from here (new seeds: a fresh check)"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -58,7 +62,7 @@ def main() -> int:
         n = len(pool_x) if budget == "all" else int(budget)
         # with every pool item coded, the strategy and seed make no difference: run once
         strategies = ["all"] if budget == "all" else args.strategies
-        seeds = [0] if budget == "all" else range(args.seeds)
+        seeds = [0] if budget == "all" else range(args.first_seed, args.first_seed + args.seeds)
         for strategy in strategies:
             runs, start = [], time.perf_counter()
             for seed in seeds:
