@@ -76,6 +76,7 @@ def main() -> int:
                 values = np.array([r[key] for r in runs])
                 row[key] = float(values.mean())
                 row[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+            row["macro_f1_per_seed"] = [round(float(r["macro_f1"]), 4) for r in runs]
             finals = [r["final_model"] or {} for r in runs]
             row["learned_from_uncoded"] = sum(bool(f.get("learned_from_uncoded")) for f in finals)
             fast = [f["fast_estimate"]["macro_f1"] for f in finals if f.get("fast_estimate")]
@@ -87,7 +88,8 @@ def main() -> int:
                 f"{row['accuracy_sd']:.3f}  kappa {row['kappa']:.3f} ± {row['kappa_sd']:.3f}"
                 f"  ({seconds:.1f} s/run, {len(runs)} seeds; final model learned from uncoded "
                 f"segments in {row['learned_from_uncoded']}; stand-in macro-F1 "
-                f"{row['fast_estimate_macro_f1'] or float('nan'):.3f})",
+                f"{row['fast_estimate_macro_f1'] or float('nan'):.3f}; per seed "
+                f"{row['macro_f1_per_seed']})",
                 flush=True,
             )
     if args.json:
