@@ -153,7 +153,7 @@ def codable(coded: pd.DataFrame) -> pd.DataFrame:
 
 def model_metrics(project: Project, codebook: Codebook) -> tuple[pd.DataFrame, list[str]]:
     """Cross-validated metrics saved with the trained models in ``models/`` (and problems)."""
-    from workbench.tag.models import load_model
+    from workbench.tag.persistence import load_model
 
     rows, notes = [], []
     for path in sorted(project.models.glob("*.skops")) if project.models.is_dir() else []:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 import numpy as np
 import pytest
 import skops.io as sio
-from sklearn.metrics import cohen_kappa_score
 
 from workbench import schema
 from workbench.errors import ModelError
-from workbench.tag import models
+from workbench.tag import models, persistence
 
 VOCAB = {
     "onboarding": ["signup", "register", "verify", "identity", "welcome", "setup"],
@@ -82,15 +80,6 @@ def test_cv_metrics_keys_and_confusion_shape(stage_model):
     assert m["class_counts"] == {label: 20 for label in VOCAB}
 
 
-def test_score_predictions_matches_sklearn():
-    true = ["a", "b", "b", "c", "a", "c"]
-    pred = ["a", "b", "a", "c", "a", None]  # a missing prediction counts as wrong
-    m = models.score_predictions(true, pred)
-    assert m["accuracy"] == pytest.approx(4 / 6)
-    assert m["kappa"] == pytest.approx(cohen_kappa_score(true, [p or "" for p in pred]))
-    assert m["per_class"]["c"]["recall"] == pytest.approx(0.5)
-
-
 def test_touchpoints_multilabel():
     rng = random.Random(1)
     texts, tags = [], []
@@ -123,38 +112,6 @@ def test_sentiment_model_uses_vader_scores():
     trained = models.fit_model("sentiment", X, labels, baseline_name="vader", cv=3, C=1.0)
     out = trained.predict_frame(models.sentiment_features(["lovely", "hate"]))
     assert out[models.LABEL].tolist() == ["positive", "negative"]
-
-
-def test_save_load_round_trip(tmp_path, stage_model):
-    path = models.save_model(tmp_path / "stage.skops", stage_model)
-    loaded = models.load_model(path, codebook_hash="abc123")
-    texts, _ = corpus(3, seed=5)
-    np.testing.assert_allclose(loaded.predict_proba(texts), stage_model.predict_proba(texts))
-    assert loaded.metrics["macro_f1"] == stage_model.metrics["macro_f1"]
-    assert loaded.classes == stage_model.classes
-
-
-def test_load_refuses_other_codebook(tmp_path, stage_model):
-    path = models.save_model(tmp_path / "stage.skops", stage_model)
-    with pytest.raises(ModelError, match=r"abc123.*zzz999"):
-        models.load_model(path, codebook_hash="zzz999")
-
-
-def test_load_refuses_untrusted_types(tmp_path):
-    path = tmp_path / "evil.skops"
-    sio.dump({"model": random.Random(0), "meta": json.dumps({})}, path)
-    with pytest.raises(ModelError, match=r"untrusted type\(s\) random\.Random"):
-        models.load_model(path, codebook_hash="abc123")
-
-
-def test_load_missing_file(tmp_path):
-    with pytest.raises(ModelError, match="no saved model"):
-        models.load_model(tmp_path / "nope.skops", codebook_hash="x")
-
-
-def test_saved_types_are_all_allow_listed(tmp_path, stage_model):
-    path = models.save_model(tmp_path / "stage.skops", stage_model)
-    assert set(sio.get_untrusted_types(file=path)) <= set(models.TRUSTED_TYPES)
 
 
 def test_takeover_policy_decisions():
@@ -194,11 +151,9 @@ def test_models_on_shared_features_keep_their_metrics_and_share_one_transform(tm
     sentiment = models.fit_model(
         "sentiment", models.sentiment_features(texts), polarity, cv=3, C=1.0, features=shared
     )
-    loaded = [
-        models.load_model(models.save_model(tmp_path / f"{m.kind}.skops", m), codebook_hash="")
-        for m in (stage, sentiment)
-    ]
-    assert set(sio.get_untrusted_types(file=tmp_path / "stage.skops")) <= set(models.TRUSTED_TYPES)
+    paths = [persistence.save_model(tmp_path / f"{m.kind}.skops", m) for m in (stage, sentiment)]
+    loaded = [persistence.load_model(path, codebook_hash="") for path in paths]
+    assert set(sio.get_untrusted_types(file=paths[0])) <= set(persistence.TRUSTED_TYPES)
     loaded[0].predict_frame(new)
     loaded[1].predict_frame(models.sentiment_features(new))
     first, second = (text_featurizer(m) for m in loaded)
@@ -249,12 +204,12 @@ def test_uncoded_texts_are_kept_only_when_cross_validation_says_they_help(tmp_pa
 
     assert accuracy(trained) >= accuracy(codes_only) + 0.1  # measured: 0.70 vs 0.58
     # what is saved is the plain pipeline: allow-listed types and no uncoded segment's text
-    path = models.save_model(tmp_path / "stage.skops", trained)
-    assert set(sio.get_untrusted_types(file=path)) <= set(models.TRUSTED_TYPES)
+    path = persistence.save_model(tmp_path / "stage.skops", trained)
+    assert set(sio.get_untrusted_types(file=path)) <= set(persistence.TRUSTED_TYPES)
     with zipfile.ZipFile(path) as archive:
         stored = b"".join(archive.read(name) for name in archive.namelist())
     assert not [text for text in uncoded if text.encode() in stored]
-    loaded = models.load_model(path, codebook_hash="")
+    loaded = persistence.load_model(path, codebook_hash="")
     np.testing.assert_allclose(loaded.predict_proba(test), trained.predict_proba(test))
     # texts about something else cannot help: the codes alone are kept (a tie keeps them too)
     other = [f"weather {w} forecast" for w in ("rain", "sun", "snow", "fog", "wind", "hail")]

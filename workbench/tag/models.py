@@ -26,8 +26,7 @@ give the metrics (:mod:`workbench.tag.calibration`) once every class has at leas
 are. A prediction whose confidence is below the threshold is flagged ``needs_review``.
 
 Models are saved with **skops** (never pickle) together with their metrics and the hash of the
-codebook they were trained for; loading checks the file's types against an explicit allow-list
-(:data:`TRUSTED_TYPES`) and refuses a model built for another codebook.
+codebook they were trained for (:mod:`workbench.tag.persistence`).
 
 The takeover policy (:func:`takeover`) decides when a model replaces the rules (or VADER) and
 says why.
@@ -35,11 +34,8 @@ says why.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,14 +43,6 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import (
-    accuracy_score,
-    cohen_kappa_score,
-    confusion_matrix,
-    f1_score,
-    multilabel_confusion_matrix,
-    precision_recall_fscore_support,
-)
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
@@ -65,6 +53,7 @@ from workbench import schema
 from workbench.errors import ModelError
 from workbench.tag.calibration import TemperatureScaled, as_logits, fit_temperature
 from workbench.tag.features import SparseScaler, TextTfidf
+from workbench.tag.scoring import score_multilabel, score_predictions
 from workbench.tag.semi import SelfTraining
 
 KINDS = ("stage", "emotion", "touchpoints", "pain_point", "goal", "sentiment")
@@ -80,34 +69,6 @@ DEFAULT_C = 30.0  # banking77 stage, 1,000 active codes: C=10 and C=30 within 0.
 DEFAULT_THRESHOLD = 0.6
 MIN_CALIBRATION = 5  # codes per class needed before temperature scaling is fitted
 MIN_PER_CLASS = 10  # takeover policy: human codes per class before a model may take over
-FORMAT_VERSION = 1
-
-# Every type a saved model may contain beyond skops' defaults. Loading refuses anything else.
-TRUSTED_TYPES: tuple[str, ...] = (
-    "builtins.dict",
-    "builtins.list",
-    "builtins.str",
-    "builtins.tuple",
-    "numpy.dtype",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.ndarray",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.compose._column_transformer._RemainderColsList",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.frozen._frozen.FrozenEstimator",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._label.LabelBinarizer",
-    "sklearn.preprocessing._label.MultiLabelBinarizer",
-    "workbench.tag.calibration.TemperatureScaled",
-    "workbench.tag.features.SparseScaler",
-    "workbench.tag.features.TextTfidf",
-    "workbench.tag.models.TrainedModel",
-)
 
 
 # --- building blocks ------------------------------------------------------------------------
@@ -179,71 +140,6 @@ def sentiment_features(texts: Sequence[str] | pd.Series) -> pd.DataFrame:
     return frame
 
 
-# --- metrics --------------------------------------------------------------------------------
-def score_predictions(
-    y_true: Sequence[Any], y_pred: Sequence[Any], *, labels: Sequence[Any] | None = None
-) -> dict[str, Any]:
-    """Accuracy, macro-F1, Cohen's κ, per-class scores and a confusion table.
-
-    Used for cross-validated model predictions and for the rules' or VADER's predictions on the
-    same codes, so the two are comparable. Predictions that are missing (the rules found no cue)
-    count as wrong.
-
-    Examples
-    --------
-    >>> m = score_predictions(["a", "b", "b"], ["a", "b", "a"])
-    >>> m["accuracy"], m["confusion"]["matrix"]
-    (0.6666666666666666, [[1, 0], [1, 1]])
-    """
-    true = [str(v) for v in y_true]
-    pred = ["" if v is None or v != v else str(v) for v in y_pred]
-    labels = sorted(set(true)) if labels is None else [str(v) for v in labels]
-    precision, recall, f1, support = precision_recall_fscore_support(
-        true, pred, labels=labels, zero_division=0
-    )
-    with np.errstate(all="ignore"):
-        kappa = float(cohen_kappa_score(true, pred)) if len(set(true) | set(pred)) > 1 else np.nan
-    return {
-        "n": len(true),
-        "accuracy": float(accuracy_score(true, pred)) if true else np.nan,
-        "macro_f1": float(f1_score(true, pred, labels=labels, average="macro", zero_division=0)),
-        "kappa": kappa,
-        "per_class": {
-            label: {
-                "precision": float(p),
-                "recall": float(r),
-                "f1": float(f),
-                "support": int(s),
-            }
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
-        },
-        "confusion": {
-            "labels": list(labels),
-            "matrix": confusion_matrix(true, pred, labels=labels).tolist(),
-        },
-    }
-
-
-def _score_multilabel(Y_true: np.ndarray, Y_pred: np.ndarray, labels: list[str]) -> dict:
-    precision, recall, f1, support = precision_recall_fscore_support(
-        Y_true, Y_pred, zero_division=0
-    )
-    return {
-        "n": int(Y_true.shape[0]),
-        "accuracy": float(accuracy_score(Y_true, Y_pred)),  # exact set match
-        "macro_f1": float(f1_score(Y_true, Y_pred, average="macro", zero_division=0)),
-        "micro_f1": float(f1_score(Y_true, Y_pred, average="micro", zero_division=0)),
-        "per_class": {
-            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
-        },
-        "confusion": {
-            "labels": labels,
-            "matrix": multilabel_confusion_matrix(Y_true, Y_pred).tolist(),  # per label 2×2
-        },
-    }
-
-
 # --- the trained model ----------------------------------------------------------------------
 @dataclass
 class TrainedModel:
@@ -260,7 +156,8 @@ class TrainedModel:
     threshold : float
         Confidence below which a prediction is flagged ``needs_review``.
     metrics : dict
-        Cross-validated metrics (:func:`score_predictions`), plus ``baseline`` when given.
+        Cross-validated metrics (:func:`~workbench.tag.scoring.score_predictions`), plus
+        ``baseline`` when given.
     codebook_hash : str
         Hash of the codebook the human codes were made with.
     """
@@ -339,7 +236,7 @@ def fit_model(
     y : sequence
         Human codes; for ``touchpoints`` one list of codes per text.
     codebook_hash : str
-        Stored with the model; :func:`load_model` checks it.
+        Stored with the model; :func:`workbench.tag.persistence.load_model` checks it.
     threshold : float
         Confidence below which predictions are flagged ``needs_review``.
     baseline : sequence, optional
@@ -395,7 +292,7 @@ def fit_model(
         for name, candidate in candidates.items():
             if multilabel:
                 predicted = cross_val_predict(candidate, X, target, cv=folds)
-                scored[name] = _score_multilabel(target, predicted, classes)
+                scored[name] = score_multilabel(target, predicted, classes)
                 continue
             # out-of-fold scores give the metrics and, later, the temperature
             scores[name] = cross_val_predict(
@@ -500,84 +397,4 @@ def takeover(
         False,
         f"keep {name}: model CV macro-F1 {model_f1:.3f} does not beat {name} {base_f1:.3f} "
         f"(policy: more than +{margin:.3f}) on the same {metrics.get('n', '?')} human codes",
-    )
-
-
-# --- persistence ----------------------------------------------------------------------------
-def save_model(path: str | os.PathLike[str], trained: TrainedModel) -> Path:
-    """Write a trained model with skops (never pickle), with metrics and codebook hash.
-
-    The file holds ``{"model": estimator, "meta": JSON text}``; the write is atomic.
-    """
-    import skops.io as sio
-
-    path = Path(path)
-    meta = {
-        "format_version": FORMAT_VERSION,
-        "kind": trained.kind,
-        "classes": trained.classes,
-        "threshold": trained.threshold,
-        "codebook_hash": trained.codebook_hash,
-        "metrics": trained.metrics,
-    }
-    payload = {"model": trained.model, "meta": json.dumps(meta, default=_json_default)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        sio.dump(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def load_model(path: str | os.PathLike[str], *, codebook_hash: str) -> TrainedModel:
-    """Load a model saved by :func:`save_model`, safely.
-
-    Raises
-    ------
-    ModelError
-        When the file is missing or unreadable, contains a type outside :data:`TRUSTED_TYPES`
-        (named in the message), or was trained for another codebook (both hashes named).
-    """
-    import skops.io as sio
-
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: no saved model (expected a .skops file; run workbench train)")
-    try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except Exception as exc:
-        raise ModelError(f"{path}: not a readable skops model file ({exc})") from exc
-    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if unknown:
-        raise ModelError(
-            f"{path}: refusing to load untrusted type(s) {', '.join(unknown)} "
-            "(expected only the types workbench saves; was the file made elsewhere?)"
-        )
-    payload = sio.load(path, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
-    if not isinstance(payload, dict) or set(payload) != {"model", "meta"}:
-        raise ModelError(f"{path}: not a workbench model (expected keys 'model' and 'meta')")
-    meta = json.loads(payload["meta"])
-    if meta.get("codebook_hash") != codebook_hash:
-        raise ModelError(
-            f"{path}: model was trained for codebook {meta.get('codebook_hash')!r} but the "
-            f"study's codebook is {codebook_hash!r} (expected the same; retrain with "
-            "workbench train)"
-        )
-    return TrainedModel(
-        meta["kind"],
-        payload["model"],
-        list(meta["classes"]),
-        float(meta["threshold"]),
-        meta["metrics"],
-        meta["codebook_hash"],
     )

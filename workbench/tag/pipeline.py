@@ -36,12 +36,11 @@ from workbench.tag.machine import MachineCoder, code_texts
 from workbench.tag.models import (
     KINDS,
     fit_model,
-    load_model,
-    save_model,
     sentiment_features,
     takeover,
     text_features,
 )
+from workbench.tag.persistence import load_model, save_model
 from workbench.tag.semi import uncoded_sample
 
 CODED_FILE = "coded.parquet"
