@@ -16,7 +16,7 @@ vectoriser fitted once on the pool texts and each retraining restricted to the c
 the coded rows. The **final** point is the model ``workbench train`` would keep:
 :func:`workbench.tag.models.fit_model` on the coded rows with the uncoded pool rows as the
 study's uncoded segments, choosing by cross-validation between the codes alone and self-training
-on the uncoded rows too (:mod:`workbench.tag.semi`).
+on the uncoded rows too (:mod:`workbench.tag.semi`), as ``train`` does.
 With ``baseline="vader"`` the model also gets VADER's four scores as features (as the product's
 sentiment model does) and VADER alone is scored on the same test rows.
 """
@@ -201,13 +201,13 @@ def simulate(
     )  # fmt: skip
     if final is not None:
         final["fast_estimate"] = {k: curve[-1][k] for k in ("accuracy", "macro_f1", "kappa")}
-        curve[-1] = {"n_train": len(labelled), **final["scores"]}
+        curve[-1] = {"n_train": len(labelled), **final.pop("scores")}
     return {
         **{k: curve[-1][k] for k in ("accuracy", "macro_f1", "kappa")},
         "n_train": len(labelled),
         "n_test": len(y_test),
         "learning_curve": curve,
-        "final_model": None if final is None else {k: v for k, v in final.items() if k != "scores"},
+        "final_model": final,
         "labelled": labelled,
     }
 
@@ -227,8 +227,9 @@ def _final_model(
 
     That is :func:`workbench.tag.models.fit_model` on the coded pool items, with a sample of
     the uncoded ones (:func:`workbench.tag.semi.uncoded_positions`): it cross-validates the
-    model on the codes alone and the one learning from uncoded texts too, and keeps the
-    better. None when the codes are too few to cross-validate (``train`` would keep no model).
+    model on the codes alone and the one learning from uncoded texts too, and keeps the latter
+    only when it is better by more than :data:`workbench.tag.models.SEMI_MARGIN`. None when
+    the codes are too few to cross-validate (``train`` would keep no model).
     """
     is_labelled = np.zeros(len(y_pool), dtype=bool)
     is_labelled[labelled] = True

@@ -27,6 +27,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -309,8 +310,6 @@ class _WordCache:
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw word and char n-gram counts of ``texts`` (rows), as scikit-learn counts them."""
-        import pandas as pd
-
         if len(self.type_of) > WORD_CACHE:
             self._reset()
         split = [text.lower().split() for text in texts]

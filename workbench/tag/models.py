@@ -255,10 +255,9 @@ def fit_model(
         Uncoded rows of the study, in the form of ``X``
         (:func:`workbench.tag.semi.uncoded_sample`). For :data:`SEMI_KINDS` a second
         candidate is then cross-validated on the same folds: the model that also learns from
-        them (:class:`~workbench.tag.semi.SelfTraining`). The candidate with the higher
-        macro-F1 is kept if it beats the codes alone by more than :data:`SEMI_MARGIN`;
-        ``metrics["uncoded"]`` shows both. The saved
-        model is a plain pipeline either way and holds no uncoded text.
+        them (:class:`~workbench.tag.semi.SelfTraining`). It is kept when its macro-F1 beats
+        the codes alone by more than :data:`SEMI_MARGIN`; ``metrics["uncoded"]`` shows both.
+        The saved model is a plain pipeline either way and holds no uncoded text.
     uncoded_features : TextTfidf, optional
         Like ``features``, fitted on the coded **and** the ``uncoded`` texts: used when the
         model learning from uncoded texts is kept.

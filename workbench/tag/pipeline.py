@@ -128,7 +128,8 @@ def train(
 
     With ``use_uncoded`` (the default) each single-label model is cross-validated twice, on
     the codes alone and also learning from a sample of the study's uncoded participant
-    segments (:class:`workbench.tag.semi.SelfTraining`), and the better one is kept.
+    segments (:class:`workbench.tag.semi.SelfTraining`); the latter is kept when it is better
+    by more than :data:`workbench.tag.models.SEMI_MARGIN`.
     """
     segments = read_segments(project)
     codebook = study_codebook(project.root)
