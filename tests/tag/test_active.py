@@ -80,6 +80,27 @@ def test_near_duplicates_not_both_in_top_k():
     assert top[0] == "s0"
 
 
+def test_a_batch_covers_several_clusters_of_doubt():
+    # the 10 most uncertain segments are all about a declined card (similar, not duplicates)
+    topics = [
+        "the card was declined at the shop",
+        "how do I change my home address",
+        "the app keeps crashing on login",
+    ]
+    words = "apple bread chair dance eagle fruit grape house igloo jelly".split()
+    texts = [f"{topic} {w}" for topic in topics for w in words]
+    confidence = np.r_[np.linspace(0.10, 0.19, 10), np.linspace(0.4, 0.49, 10), [0.6] * 10]
+    coded = table(texts, [str(i) for i in range(30)], list(confidence))
+    topic_of = dict(zip(coded[schema.SEGMENT_ID], np.repeat(topics, 10), strict=True))
+
+    plain = active.next_to_code(coded, n=3, batch=1)
+    assert {topic_of[i] for i in plain} == {topics[0]}
+    clustered = active.next_to_code(coded, n=3, batch=3)
+    assert {topic_of[i] for i in clustered} == set(topics)
+    assert clustered[0] == plain[0] == "s0"  # each cluster's most uncertain segment leads
+    assert sorted(active.next_to_code(coded, batch=3)) == sorted(coded[schema.SEGMENT_ID])
+
+
 def test_random_strategy_is_seeded_and_complete():
     coded = table([f"t{i}" for i in range(20)], [str(i) for i in range(20)], [0.5] * 20)
     a = active.next_to_code(coded, strategy="random", seed=1)

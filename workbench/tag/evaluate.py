@@ -7,8 +7,9 @@ spent; after every batch the model is scored on the test set (the learning curve
 
 * ``random`` – seed and batches drawn at random (what coding in file order roughly gives);
 * ``active`` – a diverse seed (the segment nearest each k-means centre) then, per batch, the
-  most uncertain pool segments by margin, near-duplicates moved back
-  (:func:`workbench.tag.active.select_batch`).
+  most uncertain pool segment (by margin) of each of ``batch`` k-means clusters of the
+  ``CANDIDATES × batch`` most uncertain, near-duplicates moved back
+  (:func:`workbench.tag.active.select_batch`, the order the coding widget uses).
 
 Between batches a fast stand-in is retrained: the product's features and classifier
 (:func:`workbench.tag.models.text_features`, :func:`workbench.tag.models.make_classifier`), the
@@ -54,7 +55,6 @@ SEED_FRACTION = 0.3  # share of the budget spent on the diverse seed set ...
 MAX_SEED = 100  # ... up to this many (banking77: best at 100, 300 and 1,000 codes)
 MIN_SEED = 10
 BATCHES = 10  # the budget after the seed set is coded in about this many batches
-CANDIDATES = 3  # active: diversify among the CANDIDATES × batch most uncertain
 _SENTIMENT_NAMES = {
     "negative": "negative",
     "neg": "negative",
@@ -192,8 +192,10 @@ def simulate(
             new = rng.choice(pool, size, replace=False)
         else:
             uncertainty = active.margin_uncertainty(model.proba(X_pool[pool]))
-            top = pool[np.argsort(-uncertainty, kind="stable")[: CANDIDATES * size]]
-            new = np.asarray(active.select_batch(top, size, vectors=vectors))
+            top = pool[np.argsort(-uncertainty, kind="stable")[: active.CANDIDATES * size]]
+            new = np.asarray(
+                active.select_batch(top, size, vectors=vectors, clusters=size, seed=seed)
+            )
         labelled.extend(int(i) for i in new)
     final = _final_model(
         pool_texts, y_pool, labelled, test_texts, y_test,
