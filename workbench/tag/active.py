@@ -139,11 +139,17 @@ def cluster_leaders(candidates: np.ndarray, k: int, *, vectors: Any, seed: int =
     k = min(int(k), len(head))
     if k < 2:
         return candidates
+    rows = vectors[head]
+    if sparse.issparse(rows):  # the columns used by these rows only: same geometry, fast
+        rows = sparse.csr_matrix(rows)
+        rows = rows[:, np.unique(rows.indices)]
+    if rows.shape[1] == 0:  # no words to tell the candidates apart
+        return candidates
     with warnings.catch_warnings():  # identical rows can leave fewer distinct clusters than k
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         labels = (
             MiniBatchKMeans(k, random_state=seed, n_init=1, batch_size=1024)
-            .fit(normalize(vectors[head]))
+            .fit(normalize(rows))
             .labels_
         )
     _, first = np.unique(labels, return_index=True)
