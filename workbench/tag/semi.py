@@ -18,6 +18,8 @@ supervised model costs, and the saved model holds no uncoded text.
 Measured on banking77 stages with 1,000 actively chosen codes and the rest of the 10k pool as
 uncoded text (``benchmarks/evaluate_banking77.py``), seeds 0–2: macro-F1 0.923 supervised, 0.929
 with self-training alone, 0.931 with the neighbour smoothing; over nine seeds 0.919 → 0.928.
+With the clustered active order (:func:`workbench.tag.active.cluster_leaders`), over 15 seeds:
+0.926 → 0.932.
 """
 
 from __future__ import annotations
