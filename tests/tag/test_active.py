@@ -80,25 +80,60 @@ def test_near_duplicates_not_both_in_top_k():
     assert top[0] == "s0"
 
 
-def test_a_batch_covers_several_clusters_of_doubt():
-    # the 10 most uncertain segments are all about a declined card (similar, not duplicates)
-    topics = [
-        "the card was declined at the shop",
-        "how do I change my home address",
-        "the app keeps crashing on login",
-    ]
-    words = "apple bread chair dance eagle fruit grape house igloo jelly".split()
-    texts = [f"{topic} {w}" for topic in topics for w in words]
-    confidence = np.r_[np.linspace(0.10, 0.19, 10), np.linspace(0.4, 0.49, 10), [0.6] * 10]
-    coded = table(texts, [str(i) for i in range(30)], list(confidence))
-    topic_of = dict(zip(coded[schema.SEGMENT_ID], np.repeat(topics, 10), strict=True))
+TOPICS = [
+    "the card was declined at the shop",
+    "how do I change my home address",
+    "the app keeps crashing on login",
+]
+WORDS = "apple bread chair dance eagle fruit grape house igloo jelly".split()
 
+
+def topic_table(participants=None):
+    """30 segments, 10 per topic (similar, not duplicates); the first topic the least sure."""
+    texts = [f"{topic} {w}" for topic in TOPICS for w in WORDS]
+    confidence = np.r_[np.linspace(0.10, 0.19, 10), np.linspace(0.4, 0.49, 10), [0.6] * 10]
+    people = participants or [str(i) for i in range(30)]
+    coded = table(texts, people, list(confidence))
+    return coded, dict(zip(coded[schema.SEGMENT_ID], np.repeat(TOPICS, 10), strict=True))
+
+
+def test_a_batch_covers_several_clusters_of_doubt():
+    coded, topic_of = topic_table()
     plain = active.next_to_code(coded, n=3, batch=1)
-    assert {topic_of[i] for i in plain} == {topics[0]}
+    assert {topic_of[i] for i in plain} == {TOPICS[0]}
     clustered = active.next_to_code(coded, n=3, batch=3)
-    assert {topic_of[i] for i in clustered} == set(topics)
-    assert clustered[0] == plain[0] == "s0"  # each cluster's most uncertain segment leads
-    assert sorted(active.next_to_code(coded, batch=3)) == sorted(coded[schema.SEGMENT_ID])
+    assert clustered == ["s0", "s10", "s20"]  # each cluster's most uncertain segment, in order
+    # the next batch is chosen the same way from what is left, without a retrain
+    six = active.next_to_code(coded, n=6, batch=3)
+    assert [{topic_of[i] for i in six[j : j + 3]} for j in (0, 3)] == [set(TOPICS)] * 2
+    assert six[3:] == ["s1", "s11", "s21"]
+    everything = active.next_to_code(coded, batch=3)
+    assert sorted(everything) == sorted(coded[schema.SEGMENT_ID])
+    assert everything == active.next_to_code(coded, batch=3)  # same seed, same order
+    with pytest.raises(ConfigError, match="batch"):
+        active.next_to_code(coded, batch=0)
+
+
+def test_participants_take_turns_within_a_batch():
+    # C has only a segment that leads no cluster: it waits for the next batch
+    people = ["A"] * 5 + ["C"] + ["A"] * 4 + ["B"] * 10 + ["A"] * 10
+    coded, _ = topic_table(people)
+    assert active.next_to_code(coded, n=3, batch=3) == ["s0", "s10", "s20"]
+    # A leads two clusters: B's leader comes before A's second
+    people = ["A"] * 10 + ["A"] * 10 + ["B"] * 10
+    coded, _ = topic_table(people)
+    assert active.next_to_code(coded, n=3, batch=3) == ["s0", "s20", "s10"]
+
+
+def test_cluster_leaders_keep_everything_and_skip_empty_rows():
+    vectors = active.text_vectors(["", "", "card declined", "card declined", "move house"])
+    order = active.cluster_leaders(np.arange(5), 3, vectors=vectors)
+    assert sorted(order.tolist()) == [0, 1, 2, 3, 4]
+    assert order[:2].tolist() == [2, 4]  # identical rows: one leader; empty rows: none
+    empty = active.text_vectors(["", " ", "?"])
+    assert active.cluster_leaders(np.arange(3), 2, vectors=empty).tolist() == [0, 1, 2]
+    dense = vectors.toarray()
+    assert active.cluster_leaders(np.arange(5), 3, vectors=dense).tolist() == order.tolist()
 
 
 def test_random_strategy_is_seeded_and_complete():

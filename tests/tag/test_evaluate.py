@@ -94,6 +94,26 @@ def test_kappa_consistent_with_sklearn(banking_csv):
     assert final["fast_estimate"]["kappa"] == pytest.approx(cohen_kappa_score(test["stage"], fast))
 
 
+def test_active_batches_are_cluster_leaders(banking_csv, monkeypatch):
+    """Each simulated batch is chosen like the coding widget's: one per cluster of doubt."""
+    frame = pd.read_csv(banking_csv, dtype=str, keep_default_na=False)
+    pool, test = frame.iloc[:300], frame.iloc[300:]
+    calls, select = [], evaluate.active.select_batch
+
+    def spy(candidates, n, **kwargs):
+        calls.append((len(candidates), n, kwargs.get("clusters")))
+        return select(candidates, n, **kwargs)
+
+    monkeypatch.setattr(evaluate.active, "select_batch", spy)
+    out = evaluate.simulate(
+        pool["query"].tolist(), pool["stage"].tolist(), test["query"].tolist(),
+        test["stage"].tolist(), budget=60, strategy="active", seed=0,
+    )  # fmt: skip
+    assert len(calls) >= 5 and out["n_train"] == 60
+    for candidates, n, clusters in calls:
+        assert clusters == n and candidates == evaluate.active.CANDIDATES * n
+
+
 def test_uncoded_pool_labels_are_never_used(banking_csv):
     """Only coded pool items' labels may matter: shuffle the others, the result is the same."""
     frame = pd.read_csv(banking_csv, dtype=str, keep_default_na=False)

@@ -8,22 +8,23 @@ here corrects both:
 1. **uncertainty** – margin (``1 - (p1 - p2)``, the default) or entropy of the predicted class
    probabilities; with no model yet, ``1 - stage_confidence`` (the rules' confidence), and with
    no confidence at all a **diverse** cold start (segments nearest to k-means centres);
-2. **one per cluster** – the next ``batch`` picks (what gets coded before the model is
-   retrained) are the most uncertain segment of each of ``batch`` k-means clusters of the
-   ``CANDIDATES × batch`` most uncertain ones, so a batch covers several kinds of doubt
-   instead of one (:func:`cluster_leaders`);
+2. **one per cluster** – picks come in batches of ``batch`` (what gets coded before the model
+   is retrained): a batch is the most uncertain segment of each of ``batch`` k-means clusters
+   of the ``CANDIDATES × batch`` most uncertain segments not yet picked, so it covers several
+   kinds of doubt instead of one (:func:`leader_batches`; up to :data:`MAX_BATCHES` batches
+   ahead, then plain uncertainty order);
 3. **no near-duplicates** – a candidate whose cosine similarity (word 1–2-gram hashing vectors)
-   to an earlier pick is at least ``dup_threshold`` is moved behind the others;
-4. **spread over participants** – picks go in rounds, one per participant per round, so nobody
-   gets a second pick while another participant still has an uncertain segment in the window.
-
-Step 2 is what makes 1,000 codes enough on banking77 stages
-(``benchmarks/evaluate_banking77.py``, nine seeds): the stand-in model's macro-F1 after 1,000
-actively chosen codes is 0.919 ± 0.006 with steps 1 and 3 only, 0.926 ± 0.003 with clusters
-among the 10 × batch most uncertain (0.923 among 3 × or 5 × batch).
+   to an earlier pick is at least ``dup_threshold`` is moved behind all the others;
+4. **spread over participants** – within each batch (and then within the rest) picks go in
+   rounds, one per participant per round, so nobody gets a second pick while another
+   participant still has a segment in it.
 
 The same :func:`select_batch` drives the ``active`` strategy of ``workbench evaluate``
-(:mod:`workbench.tag.evaluate`), so its learning curves describe this order.
+(:mod:`workbench.tag.evaluate`), with the product's TF-IDF features, the model's margin and
+batches of about a tenth of the budget. There, on banking77 stages
+(``benchmarks/evaluate_banking77.py``, 1,000 codes, seeds 0–8), step 2 raised the macro-F1 of
+a model trained on the chosen codes from 0.919 ± 0.006 to 0.926 ± 0.003 (clusters among
+3 × or 5 × batch: 0.923), and of the model ``workbench train`` keeps from 0.928 to 0.933.
 
 Examples
 --------
@@ -58,6 +59,7 @@ DUP_THRESHOLD = 0.9
 WINDOW = 2_000  # at most this many of the most uncertain segments are diversified
 BATCH = 20  # segments coded between retrainings: one per cluster
 CANDIDATES = 10  # a batch's clusters are made of the CANDIDATES × batch most uncertain
+MAX_BATCHES = 10  # batches of cluster leaders ordered ahead (what n asks for, at most this)
 
 
 def margin_uncertainty(proba: np.ndarray) -> np.ndarray:
@@ -109,42 +111,25 @@ def diverse_seed(X: Any, k: int, *, seed: int = 0) -> np.ndarray:
     return chosen
 
 
-def cluster_leaders(candidates: np.ndarray, k: int, *, vectors: Any, seed: int = 0) -> np.ndarray:
-    """Reorder ``candidates`` so the most uncertain member of each of ``k`` clusters leads.
-
-    The first ``CANDIDATES × k`` candidates (most uncertain first) are grouped by spherical
-    k-means on their ``vectors`` rows; the first member of each cluster (in candidate order)
-    comes first, in candidate order, then every other candidate in its old order. Nothing is
-    dropped.
-
-    Parameters
-    ----------
-    candidates : array of int
-        Row positions in ``vectors``, most uncertain first.
-    k : int
-        Number of clusters (the batch size).
-    vectors : matrix
-        One row per position (sparse or dense).
-    seed : int
-        Seeds k-means.
-
-    Examples
-    --------
-    >>> v = np.array([[1.0, 0.0], [0.99, 0.1], [0.98, 0.2], [0.0, 1.0]])
-    >>> cluster_leaders(np.array([0, 1, 2, 3]), 2, vectors=v).tolist()
-    [0, 3, 1, 2]
-    """
-    candidates = np.asarray(candidates, dtype=int)
+def _leaders(candidates: np.ndarray, k: int, vectors: Any, seed: int) -> np.ndarray:
+    """Mask over ``candidates``: the first member of each k-means cluster of the first
+    ``CANDIDATES × k`` (rows without any word take no part)."""
+    mask = np.zeros(len(candidates), dtype=bool)
     head = candidates[: CANDIDATES * max(int(k), 1)]
-    k = min(int(k), len(head))
-    if k < 2:
-        return candidates
     rows = vectors[head]
-    if sparse.issparse(rows):  # the columns used by these rows only: same geometry, fast
+    if sparse.issparse(rows):
         rows = sparse.csr_matrix(rows)
-        rows = rows[:, np.unique(rows.indices)]
-    if rows.shape[1] == 0:  # no words to tell the candidates apart
-        return candidates
+        rows.eliminate_zeros()
+        usable = np.diff(rows.indptr) > 0
+        rows = rows[usable]
+        rows = rows[:, np.unique(rows.indices)]  # the columns these rows use: same geometry, fast
+    else:
+        rows = np.asarray(rows, dtype=float)
+        usable = np.abs(rows).sum(axis=1) > 0
+        rows = rows[usable]
+    k = min(int(k), rows.shape[0])
+    if k < 2 or rows.shape[1] == 0:
+        return mask
     with warnings.catch_warnings():  # identical rows can leave fewer distinct clusters than k
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         labels = (
@@ -153,9 +138,76 @@ def cluster_leaders(candidates: np.ndarray, k: int, *, vectors: Any, seed: int =
             .labels_
         )
     _, first = np.unique(labels, return_index=True)
-    leads = np.zeros(len(candidates), dtype=bool)
-    leads[first] = True
-    return np.concatenate([candidates[leads], candidates[~leads]])
+    mask[np.flatnonzero(usable)[first]] = True
+    return mask
+
+
+def cluster_leaders(candidates: np.ndarray, k: int, *, vectors: Any, seed: int = 0) -> np.ndarray:
+    """Reorder ``candidates`` so the most uncertain member of each of ``k`` clusters leads.
+
+    The first ``CANDIDATES × k`` candidates (most uncertain first) are grouped by spherical
+    k-means on their ``vectors`` rows; the first member of each cluster (in candidate order)
+    comes first, in candidate order, then every other candidate in its old order. Rows without
+    any word (empty texts) are never leaders.
+
+    Parameters
+    ----------
+    candidates : array of int
+        Row positions in ``vectors``, most uncertain first.
+    k : int
+        Number of clusters (the batch size); below 2 the order is unchanged.
+    vectors : matrix
+        One row per position (sparse or dense); normalised here.
+    seed : int
+        Seeds k-means.
+
+    Returns
+    -------
+    ndarray of int
+        The same positions, leaders first; nothing is dropped.
+
+    Examples
+    --------
+    >>> v = np.array([[1.0, 0.0], [0.99, 0.1], [0.98, 0.2], [0.0, 1.0]])
+    >>> cluster_leaders(np.array([0, 1, 2, 3]), 2, vectors=v).tolist()
+    [0, 3, 1, 2]
+    """
+    order, _ = leader_batches(candidates, k, vectors=vectors, batches=1, seed=seed)
+    return order
+
+
+def leader_batches(
+    candidates: np.ndarray, k: int, *, vectors: Any, batches: int = 1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates in batches of cluster leaders: each batch is :func:`cluster_leaders` of what
+    the earlier batches left.
+
+    Returns
+    -------
+    order : ndarray of int
+        The positions, batch by batch, then the rest in their old order.
+    batch : ndarray of int
+        Batch number of each position in ``order`` (``batches`` for the rest).
+
+    Examples
+    --------
+    >>> v = np.array([[1.0, 0.0], [0.99, 0.1], [0.98, 0.2], [0.0, 1.0]])
+    >>> order, batch = leader_batches(np.arange(4), 2, vectors=v, batches=2)
+    >>> order.tolist(), batch.tolist()
+    ([0, 3, 1, 2], [0, 0, 1, 1])
+    """
+    rest = np.asarray(candidates, dtype=int)
+    parts, numbers = [], []
+    for number in range(max(int(batches), 0)):
+        mask = _leaders(rest, k, vectors, seed)
+        if not mask.any():
+            break
+        parts.append(rest[mask])
+        numbers.append(np.full(int(mask.sum()), number))
+        rest = rest[~mask]
+    parts.append(rest)
+    numbers.append(np.full(len(rest), max(int(batches), 0)))
+    return np.concatenate(parts).astype(int), np.concatenate(numbers).astype(int)
 
 
 def select_batch(
@@ -176,23 +228,34 @@ def select_batch(
         Row positions, best first.
     n : int
         How many to return.
-    vectors : sparse matrix, optional
-        L2-normalised row vectors indexed by position; near-duplicates (cosine
-        ``>= dup_threshold``) of an earlier pick go behind the others.
+    vectors : matrix, optional
+        Row vectors (sparse or dense, L2-normalised) indexed by position; near-duplicates
+        (cosine ``>= dup_threshold``) of an earlier pick go behind all the others.
     groups : sequence, optional
-        Group (participant) of each position; one pick per group per round.
+        Group (participant) of each position; one pick per group per round (within each
+        batch of cluster leaders, then within the rest).
     clusters : int, optional
-        With ``vectors``: first the leader of each of this many clusters of the most uncertain
-        candidates (:func:`cluster_leaders`), then the rest.
+        Needs ``vectors`` (ignored without): the picks come in batches of this many cluster
+        leaders (:func:`leader_batches`), as many batches as ``n`` needs (at most
+        :data:`MAX_BATCHES`), then the rest.
     seed : int
         Seeds the clustering.
+
+    Returns
+    -------
+    list of int
+        At most ``n`` positions.
     """
     candidates = np.asarray(candidates, dtype=int)
     n = min(int(n), len(candidates))
     if n <= 0:
         return []
-    if clusters is not None and vectors is not None:
-        candidates = cluster_leaders(candidates, clusters, vectors=vectors, seed=seed)
+    batch = np.zeros(len(candidates), dtype=int)
+    if clusters is not None and vectors is not None and clusters >= 1:
+        batches = min(MAX_BATCHES, -(-n // int(clusters)))
+        candidates, batch = leader_batches(
+            candidates, clusters, vectors=vectors, batches=batches, seed=seed
+        )
     duplicate = np.zeros(len(candidates), dtype=bool)
     if vectors is not None and dup_threshold < 1.0:
         V = vectors[candidates]
@@ -206,16 +269,15 @@ def select_batch(
                 duplicate[i] = True
             else:
                 kept[i] = True
-    ordered = np.concatenate([np.flatnonzero(~duplicate), np.flatnonzero(duplicate)])
-    if groups is None:
-        return [int(candidates[i]) for i in ordered[:n]]
-    keys = [groups[int(candidates[i])] for i in ordered]
-    seen: dict[Any, int] = {}
-    rounds = np.empty(len(ordered), dtype=int)
-    for j, key in enumerate(keys):  # round = how many earlier picks this group already has
-        rounds[j] = seen.get(key, 0)
-        seen[key] = rounds[j] + 1
-    final = ordered[np.lexsort((np.arange(len(ordered)), rounds))]
+    block = np.where(duplicate, batch.max() + 1, batch)  # duplicates after everything else
+    rounds = np.zeros(len(candidates), dtype=int)
+    if groups is not None:
+        seen: dict[Any, int] = {}
+        for j, position in enumerate(candidates):  # earlier picks of this group in this block
+            key = (int(block[j]), groups[int(position)])
+            rounds[j] = seen.get(key, 0)
+            seen[key] = rounds[j] + 1
+    final = np.lexsort((np.arange(len(candidates)), rounds, block))
     return [int(candidates[i]) for i in final[:n]]
 
 
@@ -250,10 +312,10 @@ def next_to_code(
         ``random`` is a seeded shuffle (the baseline of ``workbench evaluate``).
     uncertainty : {"margin", "entropy"}
     batch : int
-        Codes between retrainings: the first ``batch`` ids are the most uncertain of each of
-        ``batch`` clusters of the ``CANDIDATES × batch`` most uncertain segments
-        (:func:`cluster_leaders`; not at a cold start, which is diverse already). 1: plain
-        uncertainty order.
+        Codes between retrainings: the ids come in batches of the most uncertain segment of
+        each of ``batch`` clusters of the ``CANDIDATES × batch`` most uncertain segments left
+        (:func:`leader_batches`, at most :data:`MAX_BATCHES` batches; not at a cold start,
+        which is diverse already). 1: plain uncertainty order.
     seed : int
         Seeds the random order, the cold start and the clustering.
 
@@ -265,6 +327,8 @@ def next_to_code(
         raise ConfigError(f"strategy {strategy!r} (expected one of {', '.join(STRATEGIES)})")
     if uncertainty not in UNCERTAINTIES:
         raise ConfigError(f"uncertainty {uncertainty!r} (expected {' or '.join(UNCERTAINTIES)})")
+    if int(batch) < 1:
+        raise ConfigError(f"batch {batch} (expected 1 or more codes between retrainings)")
     schema.require(coded, [schema.SEGMENT_ID, schema.TEXT], name="coded")
     if proba is not None and len(proba) != len(coded):
         raise ConfigError(

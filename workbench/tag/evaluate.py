@@ -9,7 +9,8 @@ spent; after every batch the model is scored on the test set (the learning curve
 * ``active`` – a diverse seed (the segment nearest each k-means centre) then, per batch, the
   most uncertain pool segment (by margin) of each of ``batch`` k-means clusters of the
   ``CANDIDATES × batch`` most uncertain, near-duplicates moved back
-  (:func:`workbench.tag.active.select_batch`, the order the coding widget uses).
+  (:func:`workbench.tag.active.select_batch`, which also orders the coding widget's queue,
+  there on word hashing vectors, in batches of 20, with participants taking turns).
 
 Between batches a fast stand-in is retrained: the product's features and classifier
 (:func:`workbench.tag.models.text_features`, :func:`workbench.tag.models.make_classifier`), the
