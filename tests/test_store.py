@@ -449,3 +449,32 @@ def test_speed_on_a_store_with_100k_decisions(tmp_path):
         pairs = {(f"seg{i % 40_000}", f"coder{i % 5}") for i in range(100_000)}
         pairs |= {(f"seg{i}", "coder0") for i in range(21)}
         assert len(current) == len(pairs)
+
+
+def test_switching_to_wal_waits_for_another_opener():
+    """A new store opened by two processes: the journal-mode switch can fail as "locked"
+    without SQLite's busy handler; it is retried until the timeout, other errors are not."""
+    from workbench.store import _use_wal
+
+    class Connection:
+        def __init__(self, failures, message="database is locked"):
+            self.failures, self.message, self.calls = failures, message, 0
+
+        def execute(self, sql):
+            self.calls += 1
+            if self.calls <= self.failures:
+                raise sqlite3.OperationalError(self.message)
+            return self
+
+        def fetchone(self):
+            return ("wal",)
+
+    busy = Connection(3)
+    _use_wal(busy, timeout=5.0)
+    assert busy.calls == 4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _use_wal(Connection(10**6), timeout=0.05)
+    other = Connection(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        _use_wal(other, timeout=5.0)
+    assert other.calls == 1

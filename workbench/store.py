@@ -51,6 +51,7 @@ import json
 import math
 import numbers
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -255,6 +256,24 @@ def _frame(packed: tuple) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch to WAL, retrying while another process does the same.
+
+    Two processes opening a new store at once can get "database is locked" from the journal
+    mode switch without SQLite's busy handler being called; wait and retry until ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class CodeStore:
     """The append-only SQLite store of human coding decisions.
 
@@ -296,7 +315,7 @@ class CodeStore:
                 )
                 self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
                 if not read_only:
-                    self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                    _use_wal(self._conn, timeout)
                 self._conn.execute("PRAGMA synchronous = FULL")
                 self._setup()
         except BaseException:
