@@ -160,9 +160,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def _locked(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` says another connection holds the lock."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def _advice(exc: sqlite3.Error) -> str:
     text = str(exc).lower()
-    if "locked" in text or "busy" in text:
+    if _locked(exc):
         return (
             "another program holds a lock on the store; close other kernels or programs "
             "using it and try again"
@@ -268,8 +274,7 @@ def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
             return
         except sqlite3.OperationalError as exc:
-            text = str(exc).lower()
-            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+            if not _locked(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
 

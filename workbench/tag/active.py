@@ -89,6 +89,11 @@ def text_vectors(texts: Sequence[str], *, n_features: int = 2**18) -> sparse.csr
     return vectorizer.transform(["" if t is None else str(t) for t in texts]).tocsr()
 
 
+def _kmeans(k: int, seed: int) -> MiniBatchKMeans:
+    """The k-means of the cold start and of the batches (fit it on L2-normalised rows)."""
+    return MiniBatchKMeans(k, random_state=seed, n_init=1, batch_size=1024)
+
+
 def diverse_seed(X: Any, k: int, *, seed: int = 0) -> np.ndarray:
     """Row indices of ``k`` diverse items: the member nearest to each k-means centre.
 
@@ -97,7 +102,7 @@ def diverse_seed(X: Any, k: int, *, seed: int = 0) -> np.ndarray:
     n = X.shape[0]
     k = int(min(max(k, 1), n))
     Xn = normalize(X)
-    km = MiniBatchKMeans(k, random_state=seed, n_init=1, batch_size=1024).fit(Xn)
+    km = _kmeans(k, seed).fit(Xn)
     distances = km.transform(Xn)
     labels = km.labels_
     order = np.argsort(distances[np.arange(n), labels], kind="stable")
@@ -132,11 +137,7 @@ def _leaders(candidates: np.ndarray, k: int, vectors: Any, seed: int) -> np.ndar
         return mask
     with warnings.catch_warnings():  # identical rows can leave fewer distinct clusters than k
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
-        labels = (
-            MiniBatchKMeans(k, random_state=seed, n_init=1, batch_size=1024)
-            .fit(normalize(rows))
-            .labels_
-        )
+        labels = _kmeans(k, seed).fit(normalize(rows)).labels_
     _, first = np.unique(labels, return_index=True)
     mask[np.flatnonzero(usable)[first]] = True
     return mask
