@@ -76,3 +76,25 @@ def test_explore_notebook_from_env_and_saves_a_note(
     text = "".join(o.get("text", "") for o in outputs)
     assert "budget-family vs cautious-switcher" in text  # the map comparison ran
     assert "moved_because" in html and "sentiment_mean_a" in html
+
+
+CODING = NOTEBOOKS / "01-code-interviews.ipynb"
+
+
+@pytest.mark.parametrize("coder", ["researcher", "Priya Nair"])
+def test_coding_notebook_runs_top_to_bottom_after_demo(
+    tagged_coded_study: Project,  # noqa: F811
+    tmp_path: Path,
+    coder: str,
+):
+    """The state `make demo` leaves: coded.parquet (list columns as arrays) and two coders."""
+    study = copy_study(tagged_coded_study, tmp_path / "study")
+    assert study.processed_file("coded.parquet").is_file()
+    outputs = run(CODING, tmp_path / "01.ipynb", {"PROJECT": str(study.root), "CODER": coder},
+                  tmp_path)  # fmt: skip
+    assert data(outputs, "application/vnd.jupyter.widget-view+json")  # the coding widget
+    shown = "".join(data(outputs, "text/html")) + "".join(data(outputs, "text/plain"))
+    if coder == "researcher":
+        assert "researcher has not coded any segment yet" in shown
+    else:
+        assert "Sam Okafor" in shown and "kappa" in shown  # agreement with the other coder

@@ -170,6 +170,10 @@ class Codebook:
             raise KeyError(f"unknown codebook section {section!r}; expected one of {SECTIONS}")
         return [c.code for c in getattr(self, section)]
 
+    def labels(self, section: str) -> dict[str, str]:
+        """Code → the label a reader sees in one section (``social_media`` → ``Social media``)."""
+        return {c.code: c.label for c in getattr(self, section)} if section in SECTIONS else {}
+
     @property
     def valence(self) -> dict[str, str]:
         """Emotion code → valence (negative, neutral, positive)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -135,3 +136,60 @@ def reliability_table(
     return agr.agreement_report(
         long, code_columns=list(code_columns), model_coder=MODEL_CODER if model else None
     )
+
+
+@dataclass
+class CoderAgreement:
+    """Stage agreement of one coder with each other coder, or why there is none yet."""
+
+    coder: str
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = "\n".join(self.notes)
+        if not self.table.empty:
+            text = f"{self.table.to_string(index=False)}\n{text}".strip()
+        return text
+
+    def _repr_html_(self) -> str:
+        import html
+
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
+        table = "" if self.table.empty else self.table.to_html(index=False, na_rep="–")
+        return table + notes
+
+
+def agreement_with(store: CodeStore, coder: str, *, blind: bool = False) -> CoderAgreement:
+    """Stage agreement between ``coder`` and every coder who coded some of the same segments.
+
+    Never raises for a study where ``coder`` has not coded yet, or has no overlap with anyone:
+    the result says so instead (what notebook 01 shows).
+    """
+    result = CoderAgreement(coder)
+    if blind:
+        result.notes.append("blind coding: agreement is hidden until you finish")
+        return result
+    coders = store.coders()
+    if coder not in coders:
+        result.notes.append(
+            f"{coder} has not coded any segment yet; agreement appears once you and another "
+            "coder have coded the same segments"
+        )
+        return result
+    codes = store.current_codes()
+    tables = []
+    for other in (c for c in coders if c != coder):
+        both = store.overlap(coder, other)
+        if len(both) < 2:
+            result.notes.append(f"{coder} and {other}: {len(both)} segment(s) coded by both")
+            continue
+        pair = codes[codes[schema.SEGMENT_ID].isin(both)]
+        tables.append(
+            agr.pairwise_agreement(pair, code_columns=[schema.STAGE], coder_a=coder, coder_b=other)
+        )
+    if tables:
+        result.table = pd.concat(tables, ignore_index=True)
+    elif len(coders) == 1:
+        result.notes.append("no second coder yet")
+    return result

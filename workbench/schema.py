@@ -127,6 +127,11 @@ METRIC_NPS = "nps"
 METRIC_CSAT = "csat"
 METRIC_CES = "ces"
 
+# A human decision that a segment carries no journey evidence (small talk, an aside, a
+# template line): stored as the stage value; the map leaves such segments out and counts them.
+NOT_CODABLE = "not_codable"
+NOT_CODABLE_LABEL = "not codable"
+
 SOURCE_HUMAN = "human"
 SOURCE_MODEL = "model"
 SOURCE_RULE = "rule"
@@ -192,6 +197,27 @@ RESPONSES: dict[str, str] = {
 
 class SchemaError(WorkbenchError):
     """A table does not have the columns or types of its canonical definition."""
+
+
+def as_list(value: object) -> list:
+    """A list-valued cell as a Python list (``[]`` for None, NaN or an empty array).
+
+    List columns (``touchpoints``) come back from Parquet as numpy arrays, whose truth value is
+    ambiguous, so ``row.get("touchpoints") or []`` fails; read them through this function.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_list(np.array(["web", "app"])), as_list(np.array([]))
+    (['web', 'app'], [])
+    >>> as_list(None), as_list(float("nan")), as_list(["post"])
+    ([], [], ['post'])
+    """
+    if value is None or isinstance(value, str | bytes):
+        return [] if value is None or value == "" else [value]
+    if isinstance(value, float | int) or value is pd.NA:
+        return []
+    return value.tolist() if hasattr(value, "tolist") else list(value)
 
 
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:

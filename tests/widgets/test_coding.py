@@ -226,7 +226,7 @@ def test_retrain_updates_remaining_proposals(sample_coded, store: CodeStore):
         frame.loc[coded_ids, schema.STAGE]
         == sample_coded.set_index(schema.SEGMENT_ID).loc[coded_ids, schema.STAGE]
     ).all()  # human-coded rows keep their proposal
-    assert "stage <b>renewal</b>" in widget.proposal.value
+    assert "stage <b>Renewal and cancellation</b>" in widget.proposal.value
     assert CHECK_BADGE not in widget.proposal.value
 
 
@@ -267,6 +267,7 @@ def test_retrain_failure_is_shown(sample_coded, store: CodeStore):
 
 def test_handler_errors_are_shown_not_logged(widget: CodingWidget, store: CodeStore):
     store.close()
+    key(widget, "1")
     widget.buttons["confirm"].click()
     assert "wb-error" in widget.message.value and "closed" in widget.message.value
 

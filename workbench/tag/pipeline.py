@@ -90,6 +90,8 @@ def _training_rows(segments: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd
     )
     if kind == "touchpoints":
         return rows[rows[column].map(lambda v: v is not None and not isinstance(v, float))]
+    if kind == "stage":
+        return rows[rows[column].notna() & (rows[column] != schema.NOT_CODABLE)]
     return rows[rows[column].notna()]
 
 
@@ -247,7 +249,25 @@ def _apply_human(coded: pd.DataFrame, codes: pd.DataFrame) -> int:
     coded.loc[coded.index[rows], schema.NEEDS_REVIEW] = False
     pain = coded.loc[coded.index[rows], schema.PAIN_POINT].astype("boolean").fillna(False)
     coded.loc[pain.index[~pain.to_numpy(dtype=bool)], schema.PAIN_CATEGORY] = None
+    _clear_not_codable(coded)
     return len(rows)
+
+
+def _clear_not_codable(coded: pd.DataFrame) -> None:
+    """Segments a researcher marked "not codable" carry no evidence: no stage and no codes.
+
+    They keep ``code_source`` human, so "human-coded without a stage" counts them.
+    """
+    marked = (coded[schema.STAGE].astype(object) == schema.NOT_CODABLE).to_numpy()
+    if not marked.any():
+        return
+    index = coded.index[marked]
+    for column in (schema.STAGE, schema.EMOTION, schema.PAIN_CATEGORY):
+        coded.loc[index, column] = None
+    coded.loc[index, [schema.PAIN_POINT, schema.GOAL]] = False
+    column = coded.columns.get_loc(schema.TOUCHPOINTS)
+    for row in np.flatnonzero(marked):
+        coded.iat[row, column] = []
 
 
 def tag(

@@ -170,6 +170,11 @@ class CodingWidget(widgets.VBox):
 
     # --- building -------------------------------------------------------------------------
     def _build(self, order: str) -> None:
+        self._labels = {
+            code: label
+            for section in ("stages", "touchpoints", "emotions")
+            for code, label in self.codebook.labels(section).items()
+        } | {schema.NOT_CODABLE: schema.NOT_CODABLE_LABEL}
         self.form = CodeForm(self.codebook)
         self.coder_label = widgets.HTML(
             f'<b>Coding as <span class="wb-coder-name">{view._e(self.coder)}</span></b>'
@@ -185,8 +190,11 @@ class CodingWidget(widgets.VBox):
         for column, label in zip(
             FILTER_COLUMNS, ("Persona", "Participant", "Source", "Stage"), strict=True
         ):
-            values = sorted({str(v) for v in self._column(column)[self.codable] if v is not None})
-            menu = widgets.Dropdown(options=[ALL, *values], value=ALL, description=label)
+            menu = widgets.Dropdown(
+                options=[(ALL, ALL), *self._filter_options(column)],
+                value=ALL,
+                description=label,
+            )
             menu.observe(self._on_filter, names="value")
             self.filter_menus[column] = menu
         self.not_coded = widgets.Checkbox(value=False, description="not yet coded", indent=False)
@@ -226,6 +234,30 @@ class CodingWidget(widgets.VBox):
             ]
         )
         self.add_class("wb-coding")
+
+    def _filter_options(self, column: str) -> list[tuple[str, str]]:
+        """(label, value) choices of one filter; participants: interviewees, then respondents."""
+        values = sorted({str(v) for v in self._column(column)[self.codable] if v is not None})
+        if column == schema.STAGE:
+            labels = {**self.codebook.labels("stages"), schema.NOT_CODABLE: "not codable"}
+            return [(labels.get(v, v), v) for v in values]
+        if column != schema.PARTICIPANT_ID:
+            return [(v, v) for v in values]
+        kinds = pd.Series(self._column(schema.SOURCE_TYPE)[self.codable]).groupby(
+            pd.Series(self._column(column)[self.codable]).astype(str)
+        )
+        survey = {p for p, k in kinds if set(k) == {schema.SOURCE_SURVEY}}
+        interviewees = [(f"{v} (interviewee)", v) for v in values if v not in survey]
+        respondents = [(f"{v} (survey respondent)", v) for v in values if v in survey]
+        return interviewees + respondents
+
+    def describe(self, position: int) -> str:
+        """How a researcher names a segment: participant, file and line or time."""
+        row = self.frame.iloc[position]
+        where = location(row.get(schema.LINE), row.get(schema.START_S))
+        bits = [row.get(schema.PARTICIPANT_ID), row.get(schema.SOURCE_PATH)]
+        named = " · ".join(str(b) for b in bits if b is not None and not pd.isna(b))
+        return f"{named} {where}".strip()
 
     def _column(self, name: str) -> np.ndarray:
         if name not in self.frame.columns:
@@ -318,7 +350,9 @@ class CodingWidget(widgets.VBox):
         later = [{schema.SPEAKER: self._speakers[i], schema.TEXT: self._texts[i]} for i in after]
         where = view.where_text(row, location(row.get(schema.LINE), row.get(schema.START_S)))
         self.card.value = view.segment_html(row, turns, later, where=where)
-        self.proposal.value = view.proposal_html(row, low=bool(self._low[position]))
+        self.proposal.value = view.proposal_html(
+            row, low=bool(self._low[position]), labels=self._labels
+        )
         if not use_store:  # called from the retrain thread: SQLite stays in its own thread
             return
         saved = self.store.current_code(self.ids[position], self.coder)
@@ -371,6 +405,10 @@ class CodingWidget(widgets.VBox):
             if not self.form.set_stage_number(number):
                 self._status(f"no stage {number} in the codebook")
             return
+        if name == "not_codable":
+            self.form.set_not_codable()
+            self._status("marked not codable: press Enter to confirm")
+            return
         getattr(self, name)()
 
     @_safe("Not saved.")
@@ -382,6 +420,12 @@ class CodingWidget(widgets.VBox):
         """
         segment_id, position = self.current_id, self.current_position
         if segment_id is None:
+            return None
+        if not self.form.has_decision:
+            self._status(
+                "Nothing saved: choose a stage (keys 1–9) or mark the segment not codable (x) "
+                "first; → skips it without a decision."
+            )
             return None
         decision = self.store.record(
             segment_id,
@@ -395,7 +439,7 @@ class CodingWidget(widgets.VBox):
         self._confirms += 1
         if self._confirms % AGREEMENT_EVERY == 0:
             self.update_agreement()
-        self._status(f"saved {segment_id} (decision {decision})")
+        self._status(f"saved {self.describe(position)} (decision {decision})")
         self._move(+1)
         return decision
 
@@ -437,7 +481,7 @@ class CodingWidget(widgets.VBox):
         if len(found):
             self.index = int(found[0])
         self.render()
-        self._status(f"undid the last code of {segment_id} (decision {decision})")
+        self._status(f"undid the last code of {self.describe(position)} (decision {decision})")
         return decision
 
     def update_agreement(self) -> str:

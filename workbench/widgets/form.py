@@ -40,21 +40,35 @@ class CodeForm:
 
     def __init__(self, codebook: Codebook) -> None:
         self.stages = list(codebook.stage_codes)
-        stage_options = [(f"{i} {code}", code) for i, code in enumerate(self.stages, start=1)]
+        labels = codebook.labels("stages")
+        stage_options = [
+            (f"{i} {labels.get(code, code)}", code) for i, code in enumerate(self.stages, start=1)
+        ]
         self.stage = widgets.ToggleButtons(
-            options=[*stage_options, ("– none", NO_CODE)],
+            options=[
+                *stage_options,
+                (f"✕ {schema.NOT_CODABLE_LABEL}", schema.NOT_CODABLE),
+                ("– none", NO_CODE),
+            ],
             value=NO_CODE,
             description="Stage",
             style={"button_width": "auto"},
         )
+        touch_labels = codebook.labels("touchpoints")
         self.touch_buttons = {
             code: widgets.ToggleButton(
-                description=code, value=False, layout=widgets.Layout(width="auto")
+                description=touch_labels.get(code, code),
+                value=False,
+                layout=widgets.Layout(width="auto"),
             )
             for code in codebook.codes("touchpoints")
         }
+        emotion_labels = codebook.labels("emotions")
         self.emotion = widgets.Dropdown(
-            options=[("–", NO_CODE), *[(c, c) for c in codebook.codes("emotions")]],
+            options=[
+                ("–", NO_CODE),
+                *[(emotion_labels.get(c, c), c) for c in codebook.codes("emotions")],
+            ],
             value=NO_CODE,
             description="Emotion",
         )
@@ -107,6 +121,15 @@ class CodeForm:
         self.stage.value = self.stages[number - 1]
         return True
 
+    def set_not_codable(self) -> None:
+        """Mark the segment "not codable" (no journey evidence; the map leaves it out)."""
+        self.stage.value = schema.NOT_CODABLE
+
+    @property
+    def has_decision(self) -> bool:
+        """True when a stage or "not codable" is chosen (what a confirm needs)."""
+        return _none(self.stage.value) is not None
+
     def state(self) -> dict[str, Any]:
         """The form as keyword arguments of ``CodeStore.record``."""
         return {
@@ -122,9 +145,9 @@ class CodeForm:
     def show(self, code: Mapping[str, Any]) -> None:
         """Fill the form from a code or proposal (unknown codes fall back to "none")."""
         stage = _none(code.get(schema.STAGE))
-        self.stage.value = stage if stage in self.stages else NO_CODE
-        touch = code.get(schema.TOUCHPOINTS)
-        self.touchpoints = [] if touch is None or isinstance(touch, float) else list(touch)
+        known = stage in self.stages or stage == schema.NOT_CODABLE
+        self.stage.value = stage if known else NO_CODE
+        self.touchpoints = schema.as_list(code.get(schema.TOUCHPOINTS))
         emotion = _none(code.get(schema.EMOTION))
         self.emotion.value = emotion if (emotion, emotion) in self.emotion.options else NO_CODE
         label = _none(code.get(schema.SENTIMENT_LABEL))

@@ -11,8 +11,10 @@ Python side. Headless tests send the same message through ``_handle_custom_msg``
 
 Examples
 --------
->>> key_action("Enter"), key_action("j"), key_action("3"), key_action("Ctrl+Z"), key_action("x")
+>>> key_action("Enter"), key_action("j"), key_action("3"), key_action("Ctrl+Z"), key_action("q")
 (('confirm', None), ('next', None), ('stage', 3), ('undo', None), None)
+>>> key_action("x")
+('not_codable', None)
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ KEYMAP: dict[str, str] = {
     "k": "previous",
     "u": "undo",
     "Ctrl+Z": "undo",
+    "x": "not_codable",
 }
 STAGE_KEYS = tuple(str(i) for i in range(1, 10))
-HELP = "Enter confirm & next · → / j next · ← / k previous · u / Ctrl+Z undo · 1–9 stage"
+HELP = (
+    "Enter confirm & next · 1–9 stage · x not codable · → / j next · ← / k previous · "
+    "u / Ctrl+Z undo"
+)
 
 
 def key_action(key: str) -> tuple[str, int | None] | None:

@@ -187,7 +187,8 @@ def _refit(kind, frame, human, texts, rest, threshold, min_codes) -> pd.DataFram
         train = labelled
         folds = 2
     else:
-        labelled = human & pd.notna(pd.Series(values, dtype=object)).to_numpy()
+        given = pd.Series(values, dtype=object)
+        labelled = human & (given.notna() & (given != schema.NOT_CODABLE)).to_numpy()
         labels = pd.Series([str(v) for v in values[labelled]], dtype=object)
         counts = labels.value_counts()
         usable = set(counts[counts >= min_codes].index)

@@ -83,11 +83,21 @@ def where_text(row: Mapping[str, Any], location: str) -> str:
     return " · ".join(str(b) for b in bits if b)
 
 
-def proposal_html(proposal: Mapping[str, Any], *, low: bool) -> str:
-    """The model's proposal with its confidence; low confidence gets a class and a badge."""
+def proposal_html(
+    proposal: Mapping[str, Any], *, low: bool, labels: Mapping[str, str] | None = None
+) -> str:
+    """The model's proposal with its confidence; low confidence gets a class and a badge.
+
+    ``labels`` maps codes to the codebook's labels (``social_media`` → ``Social media``).
+    """
+    labels = labels or {}
+
+    def name(code: Any) -> str:
+        return "–" if code is None or code != code else labels.get(str(code), str(code))
+
     confidence = proposal.get(schema.STAGE_CONFIDENCE)
     conf = "–" if confidence is None or confidence != confidence else f"{float(confidence):.2f}"
-    touch = proposal.get(schema.TOUCHPOINTS) or []
+    touch = schema.as_list(proposal.get(schema.TOUCHPOINTS))
     sentiment = proposal.get(schema.SENTIMENT)
     sent = "" if sentiment is None or sentiment != sentiment else f" ({float(sentiment):+.2f})"
     flags = [name for name in (schema.PAIN_POINT, schema.GOAL) if proposal.get(name)]
@@ -96,9 +106,9 @@ def proposal_html(proposal: Mapping[str, Any], *, low: bool) -> str:
     source = proposal.get(schema.CODE_SOURCE) or "model"
     return (
         f'<div class="{css}"><b>Proposal</b> ({_e(source)}){badge}<br>'
-        f"stage <b>{_e(proposal.get(schema.STAGE) or '–')}</b> · confidence {conf} · "
-        f"touchpoints {_e(', '.join(map(str, touch)) or '–')} · "
-        f"emotion {_e(proposal.get(schema.EMOTION) or '–')} · "
+        f"stage <b>{_e(name(proposal.get(schema.STAGE)))}</b> · confidence {conf} · "
+        f"touchpoints {_e(', '.join(map(name, touch)) or '–')} · "
+        f"emotion {_e(name(proposal.get(schema.EMOTION)))} · "
         f"sentiment {_e(proposal.get(schema.SENTIMENT_LABEL) or '–')}{sent} · "
         f"{_e(', '.join(flags) or 'no pain point / goal')}</div>"
     )
