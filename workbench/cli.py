@@ -253,10 +253,11 @@ def train(project_dir: Path, min_per_class: int, seed: int, codes_only: bool) ->
         )
     for kind, entry in summary["models"].items():
         metrics = entry.get("metrics", {})
-        f1 = metrics.get("macro_f1")
-        score = f"CV macro-F1 {f1:.3f}, " if f1 is not None else ""
-        if (metrics.get("uncoded") or {}).get("used"):
-            score += "learned from uncoded segments too, "
+        score = (
+            "learned from uncoded segments too, "
+            if (metrics.get("uncoded") or {}).get("used")
+            else ""
+        )
         click.echo(f"{kind:<11} n={entry['n']:<5} {score}{entry['reason']}")
     click.echo(f"Wrote models and metrics to {Project(project_dir).models}")
 

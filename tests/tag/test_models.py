@@ -117,7 +117,7 @@ def test_sentiment_model_uses_vader_scores():
 def test_takeover_policy_decisions():
     base = {"macro_f1": 0.8, "n": 100, "class_counts": {"a": 50, "b": 50}}
     better = models.takeover({**base, "baseline": {"name": "rules", "macro_f1": 0.6}})
-    assert better.use_model and "beats rules" in better.reason
+    assert better.use_model and "against rules" in better.reason
     worse = models.takeover({**base, "baseline": {"name": "vader", "macro_f1": 0.85}})
     assert not worse.use_model and worse.reason.startswith("keep vader")
     thin = models.takeover(

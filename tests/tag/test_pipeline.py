@@ -145,3 +145,68 @@ def test_cli_train_codes_only(trained: Project, tmp_path):
     assert summary["models"]["stage"]["metrics"]["macro_f1"] == pytest.approx(
         before["metrics"]["uncoded"]["macro_f1"]["codes only"]
     )
+
+
+@pytest.fixture(scope="module")
+def stage_only(trained: Project, tmp_path_factory) -> tuple[Project, str]:
+    """A first pass as researchers really do it: the shipped codes reduced to a stage each,
+    one stage thinned to 2 codes (a rare class)."""
+    root = tmp_path_factory.mktemp("stage-only")
+    shutil.copytree(trained.root / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(trained.root / "data" / "processed", root / "data" / "processed")
+    shutil.copy(trained.root / "study.yml", root / "study.yml")
+    project = Project(root)
+    with CodeStore.for_project(trained.root) as store:
+        codes = store.current_codes()
+    codes = codes[codes[schema.STAGE].notna()].drop_duplicates(schema.SEGMENT_ID)
+    rare = codes[schema.STAGE].value_counts().index[-1]
+    codes = pd.concat([codes[codes[schema.STAGE] != rare], codes[codes[schema.STAGE] == rare][:2]])
+    with CodeStore.for_project(root) as store:
+        store.record_many(
+            {
+                schema.SEGMENT_ID: r[schema.SEGMENT_ID],
+                schema.CODER: "ana",
+                schema.STAGE: r[schema.STAGE],
+            }
+            for _, r in codes.iterrows()
+        )
+    return project, rare
+
+
+def test_stage_only_codes_train_the_stage_model_and_skip_the_rest(stage_only):
+    stage_only, rare = stage_only
+    (stage_only.models).mkdir(parents=True, exist_ok=True)
+    (stage_only.models / "touchpoints.skops").write_bytes(b"stale model of an earlier run")
+    result = CliRunner().invoke(main, ["train", "--project", str(stage_only.root), "--codes-only"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((stage_only.models / METRICS_FILE).read_text())
+    stage = summary["models"]["stage"]
+    assert "metrics" in stage and stage["reason"].startswith(("use model", "keep rules"))
+    assert stage["metrics"]["left_out"] == {rare: 2}  # reported, no veto
+    assert rare not in stage["metrics"]["class_counts"]
+    assert f"'{rare}' (2)" in result.output
+    for kind in ("touchpoints", "emotion", "sentiment", "pain_point", "goal"):
+        assert summary["models"][kind]["reason"].startswith("skipped: no"), kind
+        assert not (stage_only.models / f"{kind}.skops").exists()  # nothing partial or stale
+    assert (stage_only.models / "stage.skops").exists()
+    tagged = CliRunner().invoke(main, ["tag", "--project", str(stage_only.root), "--workers", "1"])
+    assert tagged.exit_code == 0, tagged.output
+    coded = pd.read_parquet(stage_only.processed_file(CODED_FILE))
+    assert (coded[schema.CODE_SOURCE] == schema.SOURCE_HUMAN).sum() > 100
+
+
+def test_a_failed_train_leaves_the_previous_models(stage_only, tmp_path, monkeypatch):
+    copy = Project(tmp_path / "study")
+    shutil.copytree(stage_only[0].root, copy.root)
+    train(copy, use_uncoded=False)
+    before = (copy.models / METRICS_FILE).read_bytes()
+    import workbench.tag.pipeline as pipeline
+
+    def boom(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "save_model", boom)
+    with pytest.raises(OSError):
+        train(copy, use_uncoded=False, seed=1)
+    assert (copy.models / METRICS_FILE).read_bytes() == before
+    assert sorted(p.name for p in copy.models.iterdir()) == ["metrics.json", "stage.skops"]

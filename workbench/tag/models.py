@@ -386,14 +386,18 @@ def takeover(
     if "macro_f1" not in base:
         return Decision(True, f"use model: no baseline to compare; CV macro-F1 {model_f1:.3f}")
     base_f1 = float(base["macro_f1"])
-    if model_f1 > base_f1 + margin:
-        return Decision(
-            True,
-            f"use model: CV macro-F1 {model_f1:.3f} beats {name} {base_f1:.3f} on the same "
-            f"{metrics.get('n', '?')} human codes",
+    scores = (
+        f"CV macro-F1 {model_f1:.3f} against {name} {base_f1:.3f} "
+        f"({model_f1 - base_f1:+.3f}) on the same {metrics.get('n', '?')} human codes"
+    )
+    blank = base.get("blank_share")
+    if blank is not None and blank >= 0.5:
+        scores += (
+            f"; the {name} gave no code to {blank:.0%} of them (codes chosen where the "
+            f"{name} are unsure flatter the model)"
         )
+    if model_f1 > base_f1 + margin:
+        return Decision(True, f"use model: {scores}")
     return Decision(
-        False,
-        f"keep {name}: model CV macro-F1 {model_f1:.3f} does not beat {name} {base_f1:.3f} "
-        f"(policy: more than +{margin:.3f}) on the same {metrics.get('n', '?')} human codes",
+        False, f"keep {name}: {scores} (policy: model better by more than {margin:.3f})"
     )

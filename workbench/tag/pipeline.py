@@ -151,15 +151,21 @@ def train(
         "uncoded_texts": len(uncoded),
         "models": {},
     }
+    fitted: dict[str, Any] = {}
     for kind in tqdm(KINDS, desc="train", unit="model", disable=not progress):
         rows = _training_rows(segments, codes, kind)
-        texts = rows[schema.TEXT].tolist()
         y = rows[_HUMAN[kind]].tolist()
         if kind in ("pain_point", "goal"):
             y = [str(bool(v)) for v in y]
-        baseline = rules.code(texts) if texts else None
+        keep, left_out, skip = usable_codes(kind, y, min_per_class)
+        if skip:
+            summary["models"][kind] = {"n": len(y), "use_model": False, "reason": skip}
+            continue
+        texts = [t for t, k in zip(rows[schema.TEXT].tolist(), keep, strict=True) if k]
+        y = [_without(v, left_out) for v, k in zip(y, keep, strict=True) if k]
+        baseline = rules.code(texts)
         base_name, base = "rules", None
-        if baseline is not None and kind != "touchpoints":
+        if kind != "touchpoints":
             base = [None if pd.isna(v) else v for v in baseline[_HUMAN[kind]].tolist()]
             if kind in ("pain_point", "goal"):
                 base = [str(bool(v)) for v in base]
@@ -176,19 +182,89 @@ def train(
         except ModelError as error:
             summary["models"][kind] = {"n": len(y), "use_model": False, "reason": str(error)}
             continue
-        if kind == "touchpoints" and baseline is not None:
+        if kind == "touchpoints":
             _touchpoint_baseline(model.metrics, y, baseline[schema.TOUCHPOINTS].tolist())
+        if base is not None:
+            model.metrics["baseline"]["blank_share"] = float(np.mean([b is None for b in base]))
+        model.metrics["left_out"] = left_out
         decision = takeover(model.metrics, min_per_class=min_per_class)
-        save_model(project.models / f"{kind}.skops", model)
+        fitted[kind] = model
         summary["models"][kind] = {
             "n": len(y),
             "use_model": decision.use_model,
-            "reason": decision.reason,
+            "reason": decision.reason + _left_out_note(left_out, min_per_class),
             "metrics": model.metrics,
         }
-    with AtomicBatch() as batch:
-        batch.write_json(project.models / METRICS_FILE, summary)
+    _publish(project, fitted, summary)
     return summary
+
+
+def usable_codes(kind: str, y: list, min_per_class: int) -> tuple[list[bool], dict[str, int], str]:
+    """Which codes a model of ``kind`` can learn from: ``(keep, left_out, skip_reason)``.
+
+    Classes with fewer than ``min_per_class`` human codes are left out (their segments keep
+    the rules' code or are flagged for review); they never stop the other classes from being
+    learned. The model is skipped, with a reason, when fewer than two classes remain.
+
+    Examples
+    --------
+    >>> keep, out, skip = usable_codes("stage", ["a"] * 12 + ["b"] * 11 + ["c"] * 2, 10)
+    >>> sum(keep), out, skip
+    (23, {'c': 2}, '')
+    >>> usable_codes("touchpoints", [[], []], 10)[2]
+    'skipped: no touchpoints codes yet (2 coded segments have none)'
+    """
+    name = kind.replace("_", " ")
+    if not y:
+        return [], {}, f"skipped: no {name} codes yet"
+    labels = [c for v in y for c in v] if kind == "touchpoints" else y
+    counts = pd.Series(labels, dtype=object).value_counts()
+    if counts.empty:
+        return [], {}, f"skipped: no {name} codes yet ({len(y)} coded segments have none)"
+    left_out = {str(c): int(n) for c, n in counts.items() if n < min_per_class}
+    enough = len(counts) - len(left_out)
+    if enough < (1 if kind == "touchpoints" else 2):
+        have = ", ".join(f"{c} {n}" for c, n in counts.items())
+        return (
+            [],
+            left_out,
+            (
+                f"skipped: needs {'one code' if kind == 'touchpoints' else 'two classes'} with at "
+                f"least {min_per_class} human codes each; have {have}"
+            ),
+        )
+    keep = [True] * len(y) if kind == "touchpoints" else [v not in left_out for v in y]
+    return keep, left_out, ""
+
+
+def _without(value: Any, left_out: dict[str, int]) -> Any:
+    """A touchpoint list without the left-out touchpoints (single codes pass unchanged)."""
+    return [c for c in value if c not in left_out] if isinstance(value, list) else value
+
+
+def _left_out_note(left_out: dict[str, int], min_per_class: int) -> str:
+    if not left_out:
+        return ""
+    listed = ", ".join(f"{c!r} ({n})" for c, n in sorted(left_out.items()))
+    return (
+        f"; left out with fewer than {min_per_class} human codes: {listed} "
+        "(their segments keep the rules' code or are flagged for review)"
+    )
+
+
+def _publish(project: Project, fitted: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Write every model and ``metrics.json`` together; remove models of kinds now skipped.
+
+    Nothing partial is left: a failure before the commit leaves the previous models in place.
+    """
+    project.models.mkdir(parents=True, exist_ok=True)
+    with AtomicBatch() as batch:
+        for kind, model in fitted.items():
+            batch.stage(project.models / f"{kind}.skops", lambda tmp, m=model: save_model(tmp, m))
+        batch.write_json(project.models / METRICS_FILE, summary)
+    for kind in KINDS:
+        if kind not in fitted:
+            (project.models / f"{kind}.skops").unlink(missing_ok=True)
 
 
 def _touchpoint_baseline(metrics: dict[str, Any], truth: list, rules: list) -> None:
