@@ -52,7 +52,7 @@ _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 # not labels then fail fast.
 _NAME = r"[^\W\d_][\w.'’&-]*+(?:[ ][\w.'’&-]++){0,3}+"
 _LABEL = _AtLineStart(
-    rf"""[ \t]*+
+    rf"""[ \t]*+(?:>[ \t]*+)?
     (?:[\[(](?P<ts1>{_TS})[\])][ \t]*|(?P<ts2>{_TS})[ \t]+)?
     (?P<em>\*\*|__)?
     (?P<label>{_NAME})
@@ -70,6 +70,13 @@ _HEADING_LINE = _AtLineStart(r"#{1,6}[ \t]+\S")
 _RULE_RE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*\r?$")
 _RULE_LINE = _AtLineStart(_RULE_RE.pattern.replace(r"\1", r"\2"), re.M)
 _BULLET_RE = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)]|>)(?:[ \t]+|$)")
+# A line or note that is only bracketed researcher text or links: "[P7 talks about X]",
+# "[🟡notes]", "[Scenarios](#scenarios)". Template placeholders and navigation, never a quote.
+_BRACKETED = r"(?:\[[^\]\n]*\](?:\([^)\n]*\))?[ \t,;|·–-]*)+"
+_BRACKETED_RE = re.compile(_BRACKETED)
+_BRACKETED_LINE = _AtLineStart(rf"[ \t]*(?:[-*+>][ \t]+)?{_BRACKETED}\r?$", re.M)
+# A guide question written as a note: "Q1: ...", "Question 3. ...", or a short line ending in "?"
+_GUIDE_RE = re.compile(r"(?:q(?:uestion)?[ \t]*\d{1,3}[ \t]*[.:)]|[^\"“”]{3,200}\?$)", re.I)
 _BULLET_LINE = _AtLineStart(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
 _META_RE = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?[A-Z][\w ./&()-]{0,30}?(?:\*\*|__)?[ \t]*:"
@@ -222,7 +229,20 @@ def _label_marks(
     )
     if first is None:  # no label recurs: accept role words only if there are several
         first = keep[0][0] if keep and (forced or len(keep) >= 2) else len(text) + 1
-    elif _is_metadata_block(text, first, counts):
+    elif not any(counts[f[2].casefold()] >= 2 for f in keep):
+        # a short excerpt (no label recurs): an earlier role-word turn that is not a metadata
+        # header counts too ("Interviewer: How did it go?" before a long answer)
+        first = next(
+            (
+                f[0]
+                for f in keep
+                if f[0] < first
+                and _ROLE_RE.fullmatch(f[2])
+                and not _is_metadata_block(text, f[0], counts)
+            ),
+            first,
+        )
+    if first <= len(text) and _is_metadata_block(text, first, counts):
         after = _paragraph_end(text, first)
         first = next((f[0] for f in keep if f[0] >= after), first)
     marks: list[_Mark] = [(s, e, lab, _seconds(ts)) for s, e, lab, ts in keep if s >= first]
@@ -241,6 +261,7 @@ def _label_marks(
     if markdownish:
         breaks = [m.start("line") for m in _HEADING_LINE.finditer(text, first)]
         breaks += [m.start("line") for m in _RULE_LINE.finditer(text, first)]
+        breaks += [m.start("line") for m in _BRACKETED_LINE.finditer(text, first)]
         marks = sorted(marks + [(b, b, None, None) for b in breaks])
     return marks, warnings
 
@@ -284,8 +305,8 @@ def _is_metadata_block(text: str, pos: int, counts: Counter[str]) -> bool:
         if m is not None and (m["ts1"] or m["ts2"] or m["ts3"]):
             return False
         value = line[m.end() :] if m else line.partition(":")[2]
-        if len(value.split()) > 6 and line_start >= pos:
-            return False
+        if (len(value.split()) > 6 or value.rstrip().endswith("?")) and line_start >= pos:
+            return False  # a question or a sentence: speech, not a header
         key = (m["label"] if m else line.partition(":")[0]).strip(" \t*_-+").casefold()
         if key in keys:  # a header names each thing once; speakers take turns
             return False
@@ -363,10 +384,20 @@ def _notes(text: str, path: str) -> Transcript:
     n_questions = 0
     title_seen = blank_before = False
 
+    placeholders = 0
+
     def flush() -> None:
+        nonlocal placeholders
         if item:
             words = fold_space(text[item[0] : item[1]])
-            turns.append(Turn(None, words, item[0], item[1], item[2], question_id=qid))
+            if _BRACKETED_RE.fullmatch(words):
+                placeholders += 1  # template placeholder or navigation: not a note
+            else:
+                guide = _GUIDE_RE.fullmatch(words) is not None
+                turns.append(
+                    Turn(None, words, item[0], item[1], item[2], question_id=qid,
+                         is_question=guide)
+                )  # fmt: skip
             item.clear()
 
     pos = 0
@@ -409,6 +440,11 @@ def _notes(text: str, path: str) -> Transcript:
     warnings = []
     if turns and n_questions == 0:
         warnings.append(f"{path}: no guide-question headings ('## ...?') found")
+    if turns and all(t.is_question for t in turns):
+        warnings.append(
+            f"{path}: no participant content: only headings, guide questions and "
+            f"{placeholders} template placeholder(s); nothing to code in this file"
+        )
     return _finish(text, path, turns, warnings, _EXPECTED_NOTES, fmt="markdown-notes")
 
 
