@@ -32,6 +32,7 @@ class TableBuilder:
         self._documents: list[dict[str, Any]] = []
         self._questions: list[pd.DataFrame] = []
         self._responses: list[pd.DataFrame] = []
+        self._files_of: dict[str, list[str]] = defaultdict(list)
 
     def fit_splitter(self, transcripts: Iterable[Transcript | None]) -> None:
         """Train the sentence splitter on the participant text of the study."""
@@ -55,11 +56,27 @@ class TableBuilder:
     def _add_segment(self, **values: Any) -> None:
         self._rows.append(tuple(values.get(column) for column in _COLUMNS))
 
+    def _same_id_elsewhere(self, rel: str, pid: str | None) -> list[str]:
+        """Warn when one participant id comes from files in different folders (two studies?)."""
+        if pid is None:
+            return []
+        folder = rel.rpartition("/")[0]
+        elsewhere = [f for f in self._files_of[pid] if f.rpartition("/")[0] != folder]
+        self._files_of[pid].append(rel)
+        if not elsewhere:
+            return []
+        return [
+            f"{rel}: participant {pid} also comes from {', '.join(elsewhere)} in another folder; "
+            "if these are different people, set files.<path>.participant in study.yml"
+        ]
+
     def add_transcript(self, rel: str, transcript: Transcript, outcome: Any) -> dict[str, Any]:
         """Add one transcript's segments and document row; return its report entry fields."""
         source_id = segment_id("source", rel)
         speakers = [turn.speaker for turn in transcript.turns]
         pid, warnings = self.resolver.document_participant(rel, speakers)
+        override_pid = self.config.for_file(rel).participant is not None
+        warnings += self._same_id_elsewhere(rel, pid)
         override_persona = self.config.for_file(rel).persona
         others: dict[str, int] = {}
         seen: dict[tuple, int] = defaultdict(int)
@@ -68,7 +85,7 @@ class TableBuilder:
         for number, turn in enumerate(transcript.turns):
             role = schema.ROLE_INTERVIEWER if turn.is_question else self.resolver.role(turn.speaker)
             speaker_pid = (
-                self.resolver.participant_of(turn.speaker, pid)
+                self.resolver.participant_of(turn.speaker, pid, override=override_pid)
                 if role == schema.ROLE_PARTICIPANT
                 else pid
             )

@@ -280,6 +280,24 @@ def _entry(outcome: FileOutcome) -> dict[str, Any]:
     return entry
 
 
+def people_counts(codable: pd.DataFrame) -> dict[str, int]:
+    """Interviewees and survey respondents, counted apart (never one "participants" figure).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"participant_id": ["P1", "P1", "R1", "R2"],
+    ...                       "source_type": ["interview", "interview", "survey", "survey"]})
+    >>> people_counts(frame)
+    {'interviewees': 1, 'survey_respondents': 2}
+    """
+    kind = codable[schema.SOURCE_TYPE]
+    people = codable[schema.PARTICIPANT_ID]
+    return {
+        "interviewees": int(people[kind == schema.SOURCE_INTERVIEW].dropna().nunique()),
+        "survey_respondents": int(people[kind == schema.SOURCE_SURVEY].dropna().nunique()),
+    }
+
+
 def _report(project, config, entries, tables, started, skip_bad) -> dict[str, Any]:
     segments = tables[0]
     codable = segments[segments[schema.SPEAKER_ROLE] == schema.ROLE_PARTICIPANT]
@@ -303,6 +321,7 @@ def _report(project, config, entries, tables, started, skip_bad) -> dict[str, An
             "by_source_type": counts(codable, schema.SOURCE_TYPE),
             "by_persona": counts(codable, schema.PERSONA),
             "by_speaker_role": counts(segments, schema.SPEAKER_ROLE),
+            **people_counts(codable),
             "questions": len(tables[2]),
             "responses": len(tables[3]),
         },

@@ -47,14 +47,34 @@ class Participants:
     rows: list[dict[str, str]] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
     persona_of: dict[str, str] = field(default_factory=dict)
+    shared: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
         return list(self.persona_of)
 
+    def add_alias(self, label: str, pid: str) -> None:
+        """Index a label; a label two participants share is kept apart as ambiguous."""
+        key = _key(label)
+        if key in self.shared:
+            if pid not in self.shared[key]:
+                self.shared[key].append(pid)
+        elif key in self.aliases and self.aliases[key] != pid:
+            self.shared[key] = [self.aliases.pop(key), pid]
+        else:
+            self.aliases[key] = pid
+
     def lookup(self, label: str) -> str | None:
-        """Participant id for a speaker label, or ``None``."""
+        """Participant id for a speaker label, or ``None`` (also when the label is shared)."""
         return self.aliases.get(_key(label))
+
+    def sharing(self, label: str) -> list[str]:
+        """The participants who share ``label`` in ``participants.csv`` (empty if it is unique)."""
+        return self.shared.get(_key(label), [])
+
+    def is_listed(self, label: str) -> bool:
+        """True when ``participants.csv`` lists the label (for one participant or several)."""
+        return _key(label) in self.aliases or _key(label) in self.shared
 
 
 def read_participants(path: Path, rel: str = "participants.csv") -> Participants:
@@ -121,7 +141,7 @@ def read_participants(path: Path, rel: str = "participants.csv") -> Participants
         labels = [pid, row.get(NAME, ""), *row.get(TRANSCRIPT_NAMES, "").split(";")]
         for label in labels:
             if label.strip():
-                table.aliases.setdefault(_key(label), pid)
+                table.add_alias(label, pid)
     if duplicates:
         raise InputError(
             rel,
@@ -154,6 +174,7 @@ class SpeakerResolver:
         """Return the transcript's participant id and any warnings about it."""
         override = self.config.for_file(rel_path).participant
         name = Path(rel_path).name
+        warnings = self._shared_label_warnings(rel_path, speakers)
         if override:
             pid = override
         else:
@@ -171,16 +192,28 @@ class SpeakerResolver:
                 pid = token.group(1).upper() if token else None
         if pid is None:
             return None, [
+                *warnings,
                 f"{rel_path}: cannot tell which participant this transcript belongs to; put the "
                 "participant id in the file name (P07_...) or set files.<path>.participant "
-                "in study.yml"
+                "in study.yml",
             ]
         if pid not in self.participants.persona_of:
             return pid, [
+                *warnings,
                 f"{rel_path}: participant {pid} is not in participants.csv; add a row with "
-                "their persona so their segments join the map"
+                "their persona so their segments join the map",
             ]
-        return pid, []
+        return pid, warnings
+
+    def _shared_label_warnings(self, rel_path: str, speakers: list[str | None]) -> list[str]:
+        labels = sorted({s for s in speakers if s and self.participants.sharing(s)})
+        return [
+            f"{rel_path}: speaker label {label!r} is listed for several participants in "
+            f"participants.csv ({', '.join(self.participants.sharing(label))}); it is resolved "
+            "from this file's own participant (files.<path>.participant in study.yml, or the "
+            "id in the file name), never merged"
+            for label in labels
+        ]
 
     def role(self, speaker: str | None) -> str:
         """Role of a speaker label (see the module docstring for the order of rules)."""
@@ -191,13 +224,19 @@ class SpeakerResolver:
             return self._roles[key]
         if key in self._interviewers or _INTERVIEWER.match(key):
             return schema.ROLE_INTERVIEWER
-        if key in self.participants.aliases or _PARTICIPANT.match(key):
+        if self.participants.is_listed(speaker) or _PARTICIPANT.match(key):
             return schema.ROLE_PARTICIPANT
         return schema.ROLE_OTHER
 
-    def participant_of(self, speaker: str | None, document_pid: str | None) -> str | None:
-        """Participant id behind a participant speaker label (focus groups have several)."""
-        if speaker is not None:
+    def participant_of(
+        self, speaker: str | None, document_pid: str | None, *, override: bool = False
+    ) -> str | None:
+        """Participant id behind a participant speaker label (focus groups have several).
+
+        A per-file ``participant`` override wins over every label; a label several
+        participants share resolves to the file's own participant, never to one of theirs.
+        """
+        if speaker is not None and not override:
             found = self.participants.lookup(speaker)
             if found:
                 return found

@@ -50,6 +50,11 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{(entry.get('format') or '-'):<16}  {entry.get('segments', 0):>8,}  {who}"
             )
     lines.append("")
+    if "interviewees" in totals:
+        lines.append(
+            f"People: {totals['interviewees']:,} interviewees, "
+            f"{totals['survey_respondents']:,} survey respondents"
+        )
     lines += _table("Segments per source type:", totals["by_source_type"])
     lines += _table("Segments per persona:", totals["by_persona"])
     lines += _table(
