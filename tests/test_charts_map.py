@@ -105,3 +105,52 @@ def test_map_refuses_several_personas():
 def test_map_marks_are_all_found():
     marks = {n["mark"]["type"] for n in walk(full_map()) if isinstance(n.get("mark"), dict)}
     assert {"text", "circle", "area", "line", "bar", "rect", "rule"} <= marks
+
+
+def _stages(n: int) -> "pd.DataFrame":
+    import pandas as pd
+
+    one = F.stages_frame()
+    one = one[one[s.PERSONA] == "remote-worker"].iloc[[0]]
+    rows = pd.concat([one] * n, ignore_index=True)
+    rows[s.STAGE] = [f"Stage number {i} of the journey" for i in range(n)]
+    rows[s.STAGE_ORDER] = range(n)
+    return rows
+
+
+@pytest.mark.parametrize("n", [3, 8, 12])
+def test_the_canvas_fits_a_1280_px_page_at_any_number_of_stages(n: int):
+    import re
+
+    import vl_convert as vlc
+
+    chart = journey_map(_stages(n), persona="remote-worker")
+    spec = chart.to_dict()
+    assert spec["config"]["legend"]["orient"] == "bottom"  # legends add height, not width
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    width = int(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))
+    assert width <= 1180, width  # the report's column at 1,280 px is about 1,200 px
+    header = spec["vconcat"][0]["layer"][1]["encoding"]["x"]["axis"]
+    assert "labelExpr" in header  # long stage names wrap instead of being cut
+
+
+def test_each_legend_is_drawn_once():
+    titles = [
+        enc["legend"]["title"]
+        for row in full_map()["vconcat"]
+        for channel in ("color", "size", "opacity")
+        for enc in encodings(row, channel)
+        if isinstance(enc, dict) and enc.get("legend")
+    ]
+    assert len(titles) == len(set(titles)), titles
+
+
+def test_opportunities_say_what_to_fix_and_for_how_many():
+    spec = full_map()
+    lines = [
+        r[TEXT_LINES]
+        for r in data_rows(spec)
+        if isinstance(r, dict) and r.get(ROW) == ROW_OPPORTUNITIES
+    ]
+    assert lines and all(" ".join(text.split()).startswith("#") for text in lines)
+    assert all("Fix " in text and ("people" in text or "person" in text) for text in lines)

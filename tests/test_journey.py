@@ -290,3 +290,19 @@ def test_notes_file_is_json_keyed_by_opportunity(tmp_path):
     OpportunityNotes(tmp_path).set("x/y/z", "note")
     data = json.loads((tmp_path / "data" / "codes" / "opportunity_notes.json").read_text())
     assert data["notes"]["x/y/z"]["note"] == "note"
+
+
+def test_unspecified_pain_points_never_headline():
+    rows = [{"pid": f"P{i}", "pain": True, "category": None, "sentiment": -0.8} for i in range(9)]
+    rows += [{"pid": "P1", "pain": True, "category": "billing", "sentiment": -0.2}]
+    journey = build_journey_map(coded(rows), CB)
+    support = cell(journey.stages, "a", "support")
+    assert list(support[schema.TOP_PAIN_POINTS]) == ["billing"]
+    assert set(journey.opportunities[schema.PAIN_CATEGORY]) == {"billing"}
+
+
+def test_goals_are_the_sentence_that_states_them():
+    text = "Price, mainly. I just wanted a fixed price for the whole contract. The rest was fine."
+    journey = build_journey_map(coded([{"goal": True, "text": text}]), CB)
+    goals = list(cell(journey.stages, "a", "support")[schema.TOP_GOALS])
+    assert goals == ["I just wanted a fixed price for the whole contract."]

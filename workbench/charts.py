@@ -100,25 +100,33 @@ def emotion_curve(
     return chart.properties(title=title or "Emotion curve across the journey")
 
 
+PANELS_WIDTH = 860  # data width of a row of small multiples (plus axes: under 1,200 px)
+
+
 def persona_comparison(
     stages: pd.DataFrame,
     evidence: pd.DataFrame | None = None,
     *,
     codebook: Codebook | None = None,
-    columns: int = 3,
+    columns: int = 2,
     title: str | None = None,
 ) -> alt.ConcatChart:
-    """Small multiples: one emotion curve per persona on the same stage and sentiment axes."""
+    """Small multiples: one emotion curve per persona on the same stage and sentiment axes,
+    ``columns`` to a row, each panel narrow enough that a row fits a 1,280 px page."""
     data, domain = emotion_data(stages, evidence, codebook)
     personas = sorted(str(p) for p in pd.unique(data[schema.PERSONA]))
+    width = PANELS_WIDTH // max(columns, 1)
     panels = [
         emotion_layers(
-            data[data[schema.PERSONA] == p], domain, color_by_persona=False, height=180
+            data[data[schema.PERSONA] == p], domain, color_by_persona=False, height=180,
+            width=width,
         ).properties(title=p)
         for p in personas
-    ]
-    return alt.concat(*panels, columns=columns).properties(
-        title=title or "Emotion curve by persona"
+    ]  # fmt: skip
+    return (
+        alt.concat(*panels, columns=columns)
+        .properties(title=title or "Emotion curve by persona")
+        .configure_legend(orient="bottom", direction="horizontal")
     )
 
 

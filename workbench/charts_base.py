@@ -217,26 +217,31 @@ def top_quotes(evidence: pd.DataFrame | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def stage_x(domain: Sequence[str], *, axis: bool = True, orient: str = "bottom") -> alt.X:
-    """The shared stage axis: nominal, fixed domain in journey order."""
+def stage_x(
+    domain: Sequence[str], *, axis: bool = True, orient: str = "bottom", angle: int = 0
+) -> alt.X:
+    """The shared stage axis: nominal, fixed domain in journey order (``angle`` tilts labels
+    for narrow small multiples)."""
+    limit = stage_step(domain) - 6 if angle == 0 else 200
     return alt.X(
         f"{STAGE_LABEL}:N",
         sort=list(domain),
         scale=alt.Scale(domain=list(domain)),
         title=None,
-        axis=alt.Axis(labelAngle=0, orient=orient, labelLimit=stage_step(domain) - 6, ticks=False)
+        axis=alt.Axis(labelAngle=angle, orient=orient, labelLimit=limit, ticks=False)
         if axis
         else None,
     )
 
 
-def evidence_opacity() -> alt.Opacity:
-    """Faded marks for weak evidence, with a legend naming the threshold."""
+def evidence_opacity(legend: bool = True) -> alt.Opacity:
+    """Faded marks for weak evidence, with a legend naming the threshold (unless another row
+    of the same figure already explains it)."""
     return alt.Opacity(
         f"{EVIDENCE}:O",
         sort=[STRONG_LABEL, WEAK_LABEL],
         scale=alt.Scale(domain=[STRONG_LABEL, WEAK_LABEL], range=[1.0, 0.3]),
-        legend=alt.Legend(title="Evidence"),
+        legend=alt.Legend(title="Evidence") if legend else None,
     )
 
 
@@ -280,9 +285,18 @@ def emotion_data(
     return as_data(data.sort_values([schema.PERSONA, schema.STAGE_ORDER])), domain
 
 
+MAP_DATA_WIDTH = 960  # stage columns of a map; with the gutter it fits a 1,280 px page
+
+
 def stage_step(domain: Sequence[str]) -> int:
-    """Width in pixels of one stage column: wide enough for stage labels and pain-point names."""
-    return max(110, min(170, 1240 // max(len(domain), 1)))
+    """Width in pixels of one stage column, so that every stage fits :data:`MAP_DATA_WIDTH`.
+
+    Examples
+    --------
+    >>> stage_step(["a"] * 3), stage_step(["a"] * 8), stage_step(["a"] * 12)
+    (150, 120, 80)
+    """
+    return max(72, min(150, MAP_DATA_WIDTH // max(len(domain), 1)))
 
 
 def emotion_layers(
@@ -293,12 +307,15 @@ def emotion_layers(
     height: int = 220,
     x_axis: bool = True,
     y_axis: alt.Axis | None = None,
+    evidence_legend: bool = True,
+    width: int | None = None,
 ) -> alt.LayerChart:
     """Band (95% CI), line through the means, points sized by reach; zero line."""
     y_scale = alt.Scale(domain=list(SENTIMENT_DOMAIN))
     y_title = "Sentiment (mean, 95% CI)"
     y_axis = y_axis if y_axis is not None else alt.Axis(title=y_title)
-    base = alt.Chart(as_data(data)).encode(x=stage_x(domain, axis=x_axis))
+    angle = 0 if width is None else -35
+    base = alt.Chart(as_data(data)).encode(x=stage_x(domain, axis=x_axis, angle=angle))
     color = (
         alt.Color(f"{schema.PERSONA}:N", title="Persona")
         if color_by_persona
@@ -335,7 +352,7 @@ def emotion_layers(
             legend=alt.Legend(title="Participants"),
         ),
         color=color,
-        opacity=evidence_opacity(),
+        opacity=evidence_opacity(evidence_legend),
         tooltip=tooltip,
     )
     zero = (
@@ -344,7 +361,7 @@ def emotion_layers(
         .encode(y=alt.datum(0))
     )
     return alt.layer(zero, band, line, points).properties(
-        width=alt.Step(stage_step(domain)), height=height
+        width=alt.Step(stage_step(domain)) if width is None else width, height=height
     )
 
 

@@ -18,6 +18,8 @@ Rows whose table is not passed are left out. Only aggregates are embedded.
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import altair as alt
@@ -78,14 +80,23 @@ def _gutter_axis(**kwargs) -> alt.Axis:
     return alt.Axis(minExtent=GUTTER, maxExtent=GUTTER, **kwargs)
 
 
-def _lines(items: object, labels: dict, limit: int = 4) -> str:
-    """List of codes → up to ``limit`` labels, one per line (plain text, drawn as text)."""
+def _lines(items: object, labels: dict, limit: int = 4, width: int = ITEM_LIMIT) -> str:
+    """List of codes → up to ``limit`` labels, each wrapped at words into lines of at most
+    ``width`` characters (plain text, drawn as text; nothing is cut mid-word).
+
+    Examples
+    --------
+    >>> print(_lines(["billing", "I wanted a fixed price."], {"billing": "Billing"}, width=12))
+    Billing
+    I wanted a
+    fixed price.
+    """
     if isinstance(items, str):
         items = [items]
     if not isinstance(items, Iterable):  # None, NaN, NA: nothing recorded
         return ""
     values = [str(labels.get(i, i)) for i in list(items)[:limit]]
-    return "\n".join(v if len(v) <= ITEM_LIMIT else v[: ITEM_LIMIT - 1] + "…" for v in values)
+    return "\n".join(textwrap.fill(v, width, break_long_words=False) for v in values)
 
 
 def _weak_shade(stages: pd.DataFrame, domain: Sequence[str]) -> alt.Chart:
@@ -128,10 +139,28 @@ def _header_x(domain: Sequence[str]) -> alt.X:
             labelFontSize=12,
             labelFontWeight="bold",
             labelLimit=stage_step(domain) - 6,
+            labelExpr=wrapped_labels(domain, max(8, (stage_step(domain) - 6) // 8)),
             ticks=False,
             domain=False,
         ),
     )
+
+
+def wrapped_labels(labels: Sequence[str], width: int) -> str:
+    """A Vega label expression that writes long stage labels on two or three lines.
+
+    Examples
+    --------
+    >>> wrapped_labels(["Support", "Onboarding and usage"], 12)
+    'datum.label == "Onboarding and usage" ? ["Onboarding", "and usage"] : datum.label'
+    """
+    expression = "datum.label"
+    for label in reversed(list(labels)):
+        lines = textwrap.wrap(str(label), width, break_long_words=False)
+        if len(lines) > 1:
+            quoted = ", ".join(json.dumps(line) for line in lines)
+            expression = f"datum.label == {json.dumps(str(label))} ? [{quoted}] : {expression}"
+    return expression
 
 
 def _header_row(stages: pd.DataFrame, domain: Sequence[str]) -> alt.Chart:
@@ -151,7 +180,7 @@ def _header_row(stages: pd.DataFrame, domain: Sequence[str]) -> alt.Chart:
             color=alt.Color(
                 f"{EVIDENCE}:N",
                 scale=alt.Scale(domain=[STRONG_LABEL, WEAK_LABEL], range=[INK, WEAK_INK]),
-                legend=alt.Legend(title="Evidence", orient="right"),
+                legend=alt.Legend(title="Evidence", orient="bottom"),
             ),
         )
         .properties(height=40)
@@ -245,8 +274,17 @@ def _codes_for(domain: Sequence[str], frame: pd.DataFrame, codebook: Codebook | 
     return codes if len(codes) else list(domain)
 
 
-def _opportunity_lines(opportunities: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
-    cols = [schema.RANK, schema.STAGE, schema.PAIN_CATEGORY, schema.SCORE]
+def _height(lines: pd.Series) -> int:
+    """Pixel height of a text row: room for its tallest cell (14 px a line)."""
+    most = max((str(v).count("\n") + 1 for v in lines if str(v)), default=1)
+    return 14 * most + 12
+
+
+def _opportunity_lines(
+    opportunities: pd.DataFrame, codebook: Codebook | None, chars: int = ITEM_LIMIT
+) -> pd.DataFrame:
+    """What to fix at each stage and for how many: "#2 Fix billing and price (9 people)"."""
+    cols = [schema.RANK, schema.STAGE, schema.PAIN_CATEGORY, schema.REACH]
     require_columns(opportunities, cols, "opportunities")
     best = opportunities[cols].sort_values(schema.RANK, kind="stable")
     best = best.groupby(schema.STAGE, sort=False).head(2)
@@ -254,9 +292,14 @@ def _opportunity_lines(opportunities: pd.DataFrame, codebook: Codebook | None) -
     best = best.assign(
         **{
             TEXT_LINES: [
-                f"#{int(r)} {pains[c]} ({s:.2f})"
-                for r, c, s in zip(
-                    best[schema.RANK], best[schema.PAIN_CATEGORY], best[schema.SCORE], strict=True
+                textwrap.fill(
+                    f"#{int(r)} Fix {pains[c].lower()} ({int(n)} "
+                    f"{'person' if int(n) == 1 else 'people'})",
+                    chars,
+                    break_long_words=False,
+                )
+                for r, c, n in zip(
+                    best[schema.RANK], best[schema.PAIN_CATEGORY], best[schema.REACH], strict=True
                 )
             ]
         }
@@ -305,38 +348,44 @@ def journey_map(
         rows.append(alt.layer(shade, _touchpoint_row(mine(touchpoints), domain, codebook)))
     y_axis = _gutter_axis(title="Sentiment", tickCount=5)
     emotion = emotion_layers(
-        curve, domain, color_by_persona=False, height=160, x_axis=False, y_axis=y_axis
-    )
+        curve, domain, color_by_persona=False, height=160, x_axis=False, y_axis=y_axis,
+        evidence_legend=False,
+    )  # fmt: skip
     rows.append(alt.layer(shade, *emotion.layer).properties(height=160))
     if emotions is not None:
         rows.append(alt.layer(shade, _emotion_mix_row(mine(emotions), domain, codebook)))
     texts = as_data(stages[[schema.STAGE, schema.TOP_PAIN_POINTS, schema.TOP_GOALS]].copy())
+    chars = max(10, (stage_step(domain) - 12) // 7)  # characters per line of a text row
     for row_name, column, section in (
         (ROW_PAINS, schema.TOP_PAIN_POINTS, "pain_points"),
         (ROW_GOALS, schema.TOP_GOALS, "goals"),
     ):
         labels = _all_labels(codebook, section)
+        limit = 3 if column == schema.TOP_PAIN_POINTS else 2
         data = pd.DataFrame(
             {
                 schema.STAGE: texts[schema.STAGE],
-                TEXT_LINES: [_lines(v, labels) for v in texts[column]],
+                TEXT_LINES: [_lines(v, labels, limit, chars) for v in texts[column]],
                 ROW: row_name,
             }
         )
         data, _ = with_stage_labels(data, codebook, codes)
         color = PALETTE[5] if column == schema.TOP_PAIN_POINTS else PALETTE[2]
-        rows.append(alt.layer(shade, _text_row(as_data(data), domain, row_name, 64, color)))
+        row = _text_row(as_data(data), domain, row_name, _height(data[TEXT_LINES]), color)
+        rows.append(alt.layer(shade, row))
     if opportunities is not None:
-        data = _opportunity_lines(mine(opportunities), codebook).assign(**{ROW: ROW_OPPORTUNITIES})
+        data = _opportunity_lines(mine(opportunities), codebook, chars)
+        data = data.assign(**{ROW: ROW_OPPORTUNITIES})
         data, _ = with_stage_labels(data, codebook, codes)
-        row = _text_row(as_data(data), domain, ROW_OPPORTUNITIES, 44, MUTED)
+        row = _text_row(as_data(data), domain, ROW_OPPORTUNITIES, _height(data[TEXT_LINES]), MUTED)
         rows.append(alt.layer(shade, row))
     width = stage_step(domain) * len(domain)
     return (
         alt.vconcat(*[row.properties(width=width) for row in rows], spacing=6)
         .resolve_scale(x="shared", color="independent", size="independent")
         .properties(title=title or f"Journey map — {name}")
-    )
+        .configure_legend(orient="bottom", direction="horizontal", columns=0, labelLimit=240)
+    )  # legends below each row: the canvas is only as wide as its stage columns
 
 
 def _all_labels(codebook: Codebook | None, section: str) -> dict:

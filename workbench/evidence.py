@@ -20,6 +20,7 @@ Within a group (a persona × stage cell, or an opportunity) segments are ordered
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -286,17 +287,47 @@ def evidence_quotes(rows: Codable, ranking: Ranking, *, k: int = 5) -> pd.DataFr
     return pd.DataFrame({**head, **_quotes(rows, selected, ranking.rank[keep], ranking.score)})
 
 
+_SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
+_GOAL_WORDS = re.compile(
+    r"\b(want(ed)?|need(ed)?|hop(e|ed|ing)|looking (for|to)|would like|'d like|aim|goal|"
+    r"trying to|tried to|had to|has to|must|important|matters?|priority)\b",
+    re.I,
+)
+
+
 def _short(text: Any) -> str:
+    """A goal as a short, complete statement: the sentence of the quote that states it.
+
+    The first sentence with a wish or need in it ("I just wanted a fixed price."), else the
+    first sentence; a sentence longer than :data:`GOAL_CHARS` is cut at a comma or, failing
+    that, a word boundary, and marked "…".
+
+    Examples
+    --------
+    >>> _short("Price, mainly. I wanted a fixed price for the whole contract, nothing else.")
+    'I wanted a fixed price for the whole contract, nothing else.'
+    """
     text = " ".join(str(text).split()) if isinstance(text, str) else ""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text) if len(m.group().split()) > 2]
+    if sentences:
+        text = next((x for x in sentences if _GOAL_WORDS.search(x)), sentences[0])
     if len(text) <= GOAL_CHARS:
         return text
-    return text[: GOAL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    head = text[: GOAL_CHARS - 1]
+    cut = head.rfind(",")
+    return (head[:cut] if cut > GOAL_CHARS // 2 else head.rsplit(" ", 1)[0]) + "…"
+
+
+def specified(rows: Codable) -> np.ndarray:
+    """Pain-point segments with a real category: "unspecified" never headlines a list."""
+    unspecified = rows.categories.index(UNSPECIFIED) if UNSPECIFIED in rows.categories else -1
+    return rows.pain & (rows.category >= 0) & (rows.category != unspecified)
 
 
 def top_categories(rows: Codable, cell: np.ndarray, n_cells: int, n: int) -> list[list[str]]:
     """Up to ``n`` pain categories per cell, most frequent first (ties: codebook order)."""
     n_cat = len(rows.categories)
-    pain = rows.pain & (rows.category >= 0)
+    pain = specified(rows)
     key = cell[pain] * n_cat + rows.category[pain]
     counts = np.bincount(key, minlength=n_cells * n_cat).reshape(n_cells, n_cat)
     best = np.argsort(-counts, axis=1, kind="stable")[:, :n]

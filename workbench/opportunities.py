@@ -27,7 +27,7 @@ import pandas as pd
 from workbench import schema
 from workbench.atomic import read_json, write_text_atomic
 from workbench.errors import StoreError
-from workbench.evidence import Codable, Ranking, _column, _quotes, group_order
+from workbench.evidence import Codable, Ranking, _column, _quotes, group_order, specified
 from workbench.project import Project
 
 OPPORTUNITY_ID = "opportunity_id"
@@ -44,7 +44,7 @@ def opportunities(
     notes: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pain points ranked by frequency × severity × reach, and their top ``k`` quotes each."""
-    pain = np.flatnonzero(rows.pain & (rows.category >= 0))
+    pain = np.flatnonzero(specified(rows))
     n_cat = len(rows.categories)
     key = rows.cell[pain] * n_cat + rows.category[pain]
     keys, group = np.unique(key, return_inverse=True)

@@ -41,7 +41,7 @@ h2 { font-size:20px; font-weight:600; border-bottom:2px solid var(--line); paddi
 h3 { font-size:16px; font-weight:600; margin:22px 0 6px; }
 p.note, .muted { color:var(--muted); font-size:13px; }
 figure { margin:12px 0 20px; overflow-x:auto; }
-figure svg { max-width:none; height:auto; }
+figure svg { max-width:100%; height:auto; }
 a { color:var(--accent); }
 td.quote p { margin:0 0 6px; }
 figcaption { font-size:12px; color:var(--muted); margin-top:4px; }
