@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
+import pandas as pd
 import pytest
+import vl_convert as vlc
 
 from tests import chart_frames as F
 from tests.chart_spec import data_rows, encodings, walk
@@ -107,9 +110,7 @@ def test_map_marks_are_all_found():
     assert {"text", "circle", "area", "line", "bar", "rect", "rule"} <= marks
 
 
-def _stages(n: int) -> "pd.DataFrame":
-    import pandas as pd
-
+def _stages(n: int) -> pd.DataFrame:
     one = F.stages_frame()
     one = one[one[s.PERSONA] == "remote-worker"].iloc[[0]]
     rows = pd.concat([one] * n, ignore_index=True)
@@ -120,10 +121,6 @@ def _stages(n: int) -> "pd.DataFrame":
 
 @pytest.mark.parametrize("n", [3, 8, 12])
 def test_the_canvas_fits_a_1280_px_page_at_any_number_of_stages(n: int):
-    import re
-
-    import vl_convert as vlc
-
     chart = journey_map(_stages(n), persona="remote-worker")
     spec = chart.to_dict()
     assert spec["config"]["legend"]["orient"] == "bottom"  # legends add height, not width
