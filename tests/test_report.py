@@ -181,7 +181,7 @@ def test_hostile_text_is_inert(run):
     assert f"{HOSTILE} I wanted it to just work" in text  # the quote, shown as text
     assert HOSTILE_NOTE in text  # the note too
     svg = (run / "remote-worker" / "charts" / "journey_map.svg").read_text()
-    assert "&lt;img src=x" in svg  # the goal quote reached the map, escaped
+    assert "&lt;/script&gt;&lt;img" in svg  # the goal quote reached the map, escaped
 
 
 def test_pages_make_no_network_references(run):

@@ -213,6 +213,9 @@ def format_tag_report(report: dict) -> str:
         f"  stage source: {sources}; {report['needs_review']:,} flagged needs_review",
         f"  models in use: {', '.join(report['models_used']) or 'none (rules and VADER)'}",
     ]
+    if report.get("by_sentiment_source"):
+        used = ", ".join(f"{k}: {v:,}" for k, v in report["by_sentiment_source"].items())
+        lines.append(f"  sentiment source: {used}")
     lines += [f"  warning: {w}" for w in report["warnings"]]
     return "\n".join(lines)
 

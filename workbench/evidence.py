@@ -119,7 +119,8 @@ def codable_rows(
     participant, _ = pd.factorize(coded[schema.PARTICIPANT_ID].iloc[idx])
     nulls = participant < 0
     participant[nulls] = participant.max(initial=-1) + 1 + np.arange(int(nulls.sum()))
-    sentiment = coded[schema.SENTIMENT].iloc[idx].to_numpy(dtype=np.float64, na_value=np.nan)
+    best = schema.SENTIMENT_SCORE if schema.SENTIMENT_SCORE in coded.columns else schema.SENTIMENT
+    sentiment = coded[best].iloc[idx].to_numpy(dtype=np.float64, na_value=np.nan)
     negative = sentiment <= NEGATIVE_COMPOUND
     if schema.SENTIMENT_LABEL in coded.columns:
         label = coded[schema.SENTIMENT_LABEL].iloc[idx]

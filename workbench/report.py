@@ -255,7 +255,7 @@ def build_report(
             folder = staging / slugs[persona]
             figures = _persona_charts(jm, codebook, persona, folder, formats)
             html_text = pages.persona_page(context, persona, figures)
-            summaries.append(pages.persona_summary(jm, persona, slugs[persona], REPORT_FILE))
+            summaries.append(pages.persona_summary(jm, persona, slugs[persona], REPORT_FILE, coded))
             with AtomicBatch() as batch:
                 batch.write_text(folder / REPORT_FILE, html_text)
         comparison = ch.persona_comparison(
@@ -335,7 +335,7 @@ def report_summary(path: str | os.PathLike[str]) -> str:
         nps = p.get("nps")
         nps_text = f", NPS {nps:+.0f}" if isinstance(nps, int | float) else ""
         lines.append(
-            f"  {p['persona']}: {p['n_segments']} segments, {p['n_participants']} participants"
+            f"  {p['persona']}: {p['n_segments']} segments, {_people(p)}"
             f"{nps_text}, {p['weak_stages']} weak stage(s) -> {folder / p['report']}"
         )
     n_charts = sum(1 for name in manifest.get("outputs", {}) if f"{CHARTS_DIR}/" in name)
@@ -343,3 +343,12 @@ def report_summary(path: str | os.PathLike[str]) -> str:
     for warning in manifest.get("warnings", []):
         lines.append(f"  warning: {warning}")
     return "\n".join(lines)
+
+
+def _people(summary: dict) -> str:
+    """``5 interviewees, 120 survey respondents`` (older manifests: participants)."""
+    if summary.get("n_interviewees") is None:
+        return f"{summary['n_participants']} participants"
+    return (
+        f"{summary['n_interviewees']} interviewees, {summary['n_respondents']} survey respondents"
+    )

@@ -16,6 +16,7 @@ from workbench import __version__, schema
 from workbench import report_html as h
 from workbench import report_methods as rm
 from workbench.codebook import Codebook
+from workbench.coverage import map_coverage
 from workbench.journey import JourneyMap
 from workbench.opportunities import OPPORTUNITY_ID
 
@@ -66,10 +67,14 @@ def _nps(survey: pd.DataFrame, persona: str) -> dict[str, Any] | None:
     }
 
 
-def persona_summary(jm: JourneyMap, persona: str, folder: str, report_file: str) -> dict:
-    """The index row and manifest entry of one persona (plain JSON types)."""
+def persona_summary(
+    jm: JourneyMap, persona: str, folder: str, report_file: str, coded: pd.DataFrame | None = None
+) -> dict:
+    """The index row and manifest entry of one persona (plain JSON types); with ``coded``,
+    interviewees and survey respondents are counted apart."""
     stages = _mine(jm.stages, persona)
     evidence = _mine(jm.evidence, persona)
+    people = map_coverage(coded, persona) if coded is not None else None
     top = _mine(jm.opportunities, persona).sort_values(schema.RANK).head(3)
     nps = _nps(jm.survey, persona)
     return {
@@ -78,6 +83,8 @@ def persona_summary(jm: JourneyMap, persona: str, folder: str, report_file: str)
         "report": f"{folder}/{report_file}",
         "n_segments": int(stages[schema.N_SEGMENTS].sum()),
         "n_participants": int(evidence[schema.PARTICIPANT_ID].nunique()),
+        "n_interviewees": people.interviewees if people else None,
+        "n_respondents": people.respondents if people else None,
         "n_quotes": len(evidence),
         "weak_stages": int(stages[schema.WEAK_EVIDENCE].sum()),
         "nps": None if nps is None else nps["nps"],
@@ -262,16 +269,24 @@ def persona_page(ctx: PageContext, persona: str, figures: dict[str, h.Markup]) -
     stages = _mine(ctx.jm.stages, persona)
     info = persona_summary(ctx.jm, persona, "", "")
     nps = "–" if info["nps"] is None else f"{info['nps']:+.0f}"
+    coverage = map_coverage(ctx.coded, persona)
     body = [
         h.cards(
             [
-                ("participants", info["n_participants"]),
-                ("coded segments", info["n_segments"]),
+                ("interviewees", coverage.interviewees),
+                ("survey respondents", coverage.respondents),
+                ("segments on the map", info["n_segments"]),
                 ("stages with weak evidence", info["weak_stages"]),
                 ("NPS", nps),
             ]
         ),
-        h.section("map", "Journey map", figures["journey_map"], _stage_table(ctx, stages)),
+        h.section(
+            "map",
+            "Journey map",
+            figures["journey_map"],
+            *(h.paragraph(line, "coverage") for line in coverage.lines()),
+            _stage_table(ctx, stages),
+        ),
         h.section(
             "charts",
             "Charts",
@@ -326,7 +341,8 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         rows.append(
             [
                 h.link(s["report"], s["persona"]),
-                s["n_participants"],
+                s["n_interviewees"] if s.get("n_interviewees") is not None else "–",
+                s["n_respondents"] if s.get("n_respondents") is not None else "–",
                 s["n_segments"],
                 s["weak_stages"],
                 nps,
@@ -335,8 +351,9 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         )
     headers = [
         "Persona",
-        "Participants",
-        "Coded segments",
+        "Interviewees",
+        "Survey respondents",
+        "Segments on the map",
         "Weak stages",
         "NPS [95% CI]",
         "Top opportunities",
@@ -345,7 +362,7 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         h.section(
             "personas",
             "Personas",
-            h.table(headers, rows, numeric=(1, 2, 3, 4)),
+            h.table(headers, rows, numeric=(1, 2, 3, 4, 5)),
             h.paragraph(
                 "Each persona report holds the journey map, charts, opportunities, the "
                 "full evidence appendix and the methods.",

@@ -67,6 +67,9 @@ CODE_SOURCE = "code_source"
 CODER = "coder"
 NEEDS_REVIEW = "needs_review"
 CODEBOOK_HASH = "codebook_hash"
+SENTIMENT_SCORE = "sentiment_score"  # the best signal on [-1, 1]: what the map averages
+SENTIMENT_SOURCE = "sentiment_source"  # where it came from: human, model, vader or unscored
+LANGUAGE = "language"  # a detected non-English language code; None for English
 
 # --- journey --------------------------------------------------------------------------------
 STAGE_ORDER = "stage_order"
@@ -131,6 +134,9 @@ METRIC_CES = "ces"
 # template line): stored as the stage value; the map leaves such segments out and counts them.
 NOT_CODABLE = "not_codable"
 NOT_CODABLE_LABEL = "not codable"
+
+SENTIMENT_VADER = "vader"
+SENTIMENT_UNSCORED = "unscored"  # not English: VADER's English lexicon cannot score it
 
 SOURCE_HUMAN = "human"
 SOURCE_MODEL = "model"

@@ -32,6 +32,7 @@ from workbench.ingest.pipeline import SEGMENTS_FILE
 from workbench.project import Project
 from workbench.store import DECISION_ID, CodeStore
 from workbench.tag.features import TextTfidf
+from workbench.tag.language import detect_languages
 from workbench.tag.machine import MachineCoder, code_texts
 from workbench.tag.models import (
     KINDS,
@@ -329,6 +330,37 @@ def _apply_human(coded: pd.DataFrame, codes: pd.DataFrame) -> int:
     return len(rows)
 
 
+_LABEL_SCORE = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+
+
+def _best_sentiment(
+    coded: pd.DataFrame, codes: pd.DataFrame, codable: np.ndarray, model: bool
+) -> None:
+    """``sentiment_score`` and ``sentiment_source``: the best signal for each segment.
+
+    A human sentiment code first, then the study's sentiment model where it took over, then
+    VADER's compound score; labels count -1, 0 or +1. Segments in a language VADER's lexicon
+    does not cover get no score (``unscored``) unless a person coded them.
+    """
+    labels = coded[schema.SENTIMENT_LABEL].astype(object)
+    source = np.full(len(coded), None, dtype=object)
+    source[codable] = schema.SOURCE_MODEL if model else schema.SENTIMENT_VADER
+    foreign = coded[schema.LANGUAGE].notna().to_numpy()
+    source[codable & foreign] = schema.SENTIMENT_UNSCORED
+    given = codes[codes[schema.SENTIMENT_LABEL].notna()][schema.SEGMENT_ID]
+    human = coded[schema.SEGMENT_ID].isin(given).to_numpy() & codable
+    source[human] = schema.SOURCE_HUMAN
+    score = pd.to_numeric(coded[schema.SENTIMENT], errors="coerce").to_numpy(dtype=float)
+    by_label = labels.map(_LABEL_SCORE).to_numpy(dtype=float)
+    from_label = (source == schema.SOURCE_HUMAN) | (source == schema.SOURCE_MODEL)
+    score = np.where(from_label, by_label, score)
+    unscored = (source == schema.SENTIMENT_UNSCORED) | (source == None)  # noqa: E711
+    score[unscored] = np.nan
+    coded.loc[source == schema.SENTIMENT_UNSCORED, schema.SENTIMENT_LABEL] = None
+    coded[schema.SENTIMENT_SCORE] = score
+    coded[schema.SENTIMENT_SOURCE] = pd.array(source, dtype="string")
+
+
 def _clear_not_codable(coded: pd.DataFrame) -> None:
     """Segments a researcher marked "not codable" carry no evidence: no stage and no codes.
 
@@ -368,8 +400,12 @@ def tag(
         values[codable] = machine[column].to_numpy(dtype=object)
         coded[column] = values
     coded[schema.CODER] = None
+    languages = np.full(len(coded), None, dtype=object)
+    languages[codable] = detect_languages(coded.loc[codable, schema.TEXT].tolist())
+    coded[schema.LANGUAGE] = languages
     codes = human_codes(project)
     n_human = _apply_human(coded, codes)
+    _best_sentiment(coded, codes, codable, "sentiment" in models)
     coded[schema.CODEBOOK_HASH] = codebook.hash
     coded = _typed(coded)
     orphans = int((~codes[schema.SEGMENT_ID].isin(segments[schema.SEGMENT_ID])).sum())
@@ -386,6 +422,10 @@ def tag(
         "by_code_source": {str(k): int(v) for k, v in sources.items()},
         "human_coded": n_human,
         "needs_review": int(coded[schema.NEEDS_REVIEW].fillna(False).astype(bool).sum()),
+        "by_sentiment_source": {
+            str(k): int(v)
+            for k, v in coded.loc[codable, schema.SENTIMENT_SOURCE].value_counts().items()
+        },
         "models_used": sorted(models),
         "warnings": warnings,
         "seconds": round(time.time() - started, 3),
@@ -403,6 +443,7 @@ def _typed(coded: pd.DataFrame) -> pd.DataFrame:
     for column in (schema.STAGE, schema.EMOTION, schema.SENTIMENT_LABEL, schema.PAIN_CATEGORY,
                    schema.CODE_SOURCE, schema.CODER, schema.CODEBOOK_HASH):  # fmt: skip
         coded[column] = coded[column].astype("string")
+    coded[schema.LANGUAGE] = coded[schema.LANGUAGE].astype("string")
     for column in (schema.STAGE_CONFIDENCE, schema.SENTIMENT):
         coded[column] = pd.to_numeric(coded[column], errors="coerce").astype("float64")
     for column in (schema.PAIN_POINT, schema.GOAL, schema.NEEDS_REVIEW):
