@@ -132,21 +132,47 @@ def codes_import(
     files: tuple[Path, ...], project_dir: Path, coder: str | None, allow_unknown: bool
 ) -> None:
     """Import codes from CSV/XLSX FILES into data/codes/codes.sqlite."""
+    from workbench.codebook import study_codebook
     from workbench.codes_io import import_codes
     from workbench.store import CodeStore
     from workbench.tag.pipeline import read_segments
 
     project = Project(project_dir)
     segments = read_segments(project)
+    codebook = study_codebook(project.root)
     with CodeStore.for_project(project.root) as store:
         for path in files:
             report = import_codes(
-                store, path, coder=coder, segments=segments, allow_unknown=allow_unknown
+                store,
+                path,
+                coder=coder,
+                segments=segments,
+                allow_unknown=allow_unknown,
+                codebook=codebook,
             )
+            blank = f", {report.blank} blank row(s) skipped" if report.blank else ""
             click.echo(
                 f"{path}: {report.imported} decision(s) imported, {report.unchanged} "
-                f"unchanged, coders {', '.join(report.coders)}"
+                f"unchanged{blank}, coders {', '.join(report.coders) or '(none)'}"
             )
+
+
+@codes.command("next")
+@project_option
+@click.option("--n", "n", type=int, default=50, show_default=True, help="How many segments.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The coding sheet to write: .xlsx (drop-down lists) or .csv.",
+)
+@click.option("--coder", help="Fill the coder column with this name.")
+@friendly
+def codes_next(project_dir: Path, n: int, out: Path, coder: str | None) -> None:
+    """Write the next N segments to code (active-learning order) as a coding sheet."""
+    from workbench.coding_sheet import write_coding_sheet
+
+    click.echo(write_coding_sheet(Project(project_dir), out, n=n, coder=coder).summary())
 
 
 @codes.command("export")

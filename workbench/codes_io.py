@@ -48,6 +48,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from workbench.atomic import AtomicBatch
+from workbench.codebook import Codebook
 from workbench.errors import ConfigError, InputError, UnsupportedFormatError
 from workbench.ingest.base import decode
 from workbench.schema import (
@@ -55,6 +56,7 @@ from workbench.schema import (
     CODER,
     EMOTION,
     GOAL,
+    NOT_CODABLE,
     PAIN_POINT,
     SEGMENT_ID,
     SENTIMENT_LABEL,
@@ -88,6 +90,7 @@ _GUARDED = (*FORMULA_START, "'")
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
 _FALSE = {"no", "n", "false", "f", "0"}
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_CODABLE = re.compile(r"not[\s_-]*codable", re.I)
 
 
 @dataclass
@@ -100,6 +103,29 @@ class ImportReport:
     coders: list[str] = field(default_factory=list)
     unknown_segments: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    blank: int = 0
+
+
+def _check_codes(code: dict[str, Any], codebook: Codebook, path: str, row: int) -> None:
+    """Refuse a code the codebook does not know, naming the row, column and the choices."""
+    valid = {
+        STAGE: {*codebook.stage_codes, NOT_CODABLE},
+        EMOTION: set(codebook.codes("emotions")),
+        TOUCHPOINTS: set(codebook.codes("touchpoints")),
+    }
+    for column, allowed in valid.items():
+        values = code.get(column)
+        values = values if isinstance(values, list) else [values] if values else []
+        for value in values:
+            if value not in allowed:
+                raise InputError(
+                    path,
+                    f"{value!r} is not a {column} code of the codebook",
+                    row=row,
+                    column=column,
+                    expected="one of "
+                    + ", ".join(sorted(allowed)).replace(NOT_CODABLE, "not codable"),
+                )
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -206,6 +232,12 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "codes"
+    write_cells(sheet, frame)
+    book.save(tmp)
+
+
+def write_cells(sheet: Any, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (bold header, frozen) into an openpyxl sheet; text never a formula."""
     sheet.append(list(frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -219,7 +251,6 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
                 if value.startswith(FORMULA_START):
                     cell.quotePrefix = True
     sheet.freeze_panes = "A2"
-    book.save(tmp)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -356,6 +387,8 @@ def _parse_row(
             parsed[name] = _cell_text(cell(name))
         else:
             parsed[name] = _cell_text(cell(name)).strip() or None
+    if _NOT_CODABLE.fullmatch(parsed.get(STAGE) or ""):
+        parsed[STAGE] = NOT_CODABLE
     if CODEBOOK_HASH in columns:
         parsed[CODEBOOK_HASH] = _cell_text(cell(CODEBOOK_HASH)).strip() or None
     return parsed
@@ -384,6 +417,7 @@ def import_codes(
     allow_unknown: bool = False,
     skip_unchanged: bool = True,
     session: str | None = None,
+    codebook: Codebook | None = None,
 ) -> ImportReport:
     """Import codes from a ``.csv`` or ``.xlsx`` spreadsheet (rules in the module notes).
 
@@ -403,6 +437,9 @@ def import_codes(
         Do not record rows equal to the coder's current code.
     session : str, optional
         Session label stored with each decision.
+    codebook : Codebook, optional
+        When given, a stage, emotion or touchpoint it does not know is an error naming the
+        row and column ("not codable" is a valid stage).
 
     Returns
     -------
@@ -421,7 +458,13 @@ def import_codes(
     for row, cells in enumerate(table[1:], start=2):
         if all(_cell_text(value).strip() == "" for value in cells):
             continue
+        given = [columns[c] for c in CODE_COLUMNS if c in columns and columns[c] < len(cells)]
+        if all(_cell_text(cells[i]).strip() == "" for i in given):
+            report.blank += 1  # a coding-sheet row nobody filled: no decision, nothing stored
+            continue
         code = _parse_row(cells, columns, name, row, coder)
+        if codebook is not None:
+            _check_codes(code, codebook, name, row)
         key = (code[SEGMENT_ID], code[CODER])
         if key in seen:
             raise InputError(
