@@ -137,13 +137,14 @@ def test_colleague_spreadsheet_with_semicolons_and_coder_argument(target, tmp_pa
         encoding="cp1252",
     )
     report = import_codes(target, path, coder="lena", session="import-1")
-    assert (report.imported, report.ignored_columns, report.coders) == (3, ["notes"], ["lena"])
+    assert (report.imported, report.ignored_columns, report.coders) == (2, ["notes"], ["lena"])
+    assert report.blank == 1  # a3: an id and no code is no decision
     codes = {row[SEGMENT_ID]: row for row in target.current_codes().to_dict("records")}
     assert codes["a1"][TOUCHPOINTS] == ["app", "web"]
     assert codes["a2"][TOUCHPOINTS] == ["app", "branch office"]
     assert (codes["a1"][PAIN_POINT], codes["a1"][GOAL]) == (True, False)
     assert (codes["a2"][PAIN_POINT], codes["a2"][GOAL]) == (False, True)
-    assert pd.isna(codes["a3"][PAIN_POINT]) and codes["a3"][TOUCHPOINTS] == []
+    assert "a3" not in codes
     assert set(target.decisions()["session"]) == {"import-1"}
 
 

@@ -19,7 +19,10 @@ Import
     ``sentiment_label``, ``pain_point``, ``goal``, ``memo``). Headers are matched ignoring case,
     spaces and hyphens. Touchpoints are ``;``-separated (or ``,``-separated when the cell has no
     ``;``); booleans are yes/no/true/false/y/n/1/0 or empty. A code column that is absent from the
-    file keeps the coder's current value for the segment; an empty cell clears it. Other columns
+    file keeps the coder's current value for the segment; an empty cell clears it, but a row
+    whose code cells are all empty is no decision and is skipped (``ImportReport.blank``):
+    rows of a coding sheet nobody filled never become empty codes. A stage written
+    "not codable" is the explicit no-evidence decision (``schema.NOT_CODABLE``). Other columns
     (such as ``text``) are ignored and listed in the report. Rows identical to the coder's current
     code are skipped (``skip_unchanged``). Everything is checked before anything is written; the
     import is one ``record_many(action="import")`` transaction.
