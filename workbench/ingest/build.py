@@ -223,6 +223,8 @@ class TableBuilder:
                 schema.SOURCE_FORMAT: survey.format,
                 schema.ENCODING: outcome.encoding,
                 schema.SHA256: outcome.sha256,
+                schema.PARTICIPANT_ID: None,  # a survey has many respondents
+                schema.PERSONA: None,
                 schema.N_TURNS: int(respondents),
                 schema.N_SEGMENTS: n_segments,
                 schema.TEXT: survey.text,
