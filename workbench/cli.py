@@ -454,6 +454,25 @@ def report(project_dir: Path, run_id: str | None, personas: tuple[str, ...], for
     click.echo(report_summary(path))
 
 
+@main.command(context_settings={"ignore_unknown_options": True})
+@project_option
+@click.option("--port", type=int, default=None, help="Port of the Jupyter server.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED)
+@friendly
+def lab(
+    project_dir: Path, port: int | None, no_browser: bool, jupyter_args: tuple[str, ...]
+) -> None:
+    """Start JupyterLab on the study, opening the coding notebook (extra args go to Jupyter)."""
+    from workbench.lab import start_lab
+
+    raise SystemExit(
+        start_lab(
+            Project(project_dir.resolve()), port=port, browser=not no_browser, extra=jupyter_args
+        )
+    )
+
+
 @main.command()
 @project_option
 @friendly
