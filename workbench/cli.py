@@ -318,6 +318,12 @@ def train(project_dir: Path, min_per_class: int, seed: int, codes_only: bool) ->
     default=None,
     help="Held-out CSV (default: a held-out 20% of CSV_FILE).",
 )
+@click.option(
+    "--group-column",
+    default=None,
+    help="Keep rows sharing this column's value (source document, respondent) on one side "
+    "of the split.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @friendly
 def evaluate(
@@ -329,6 +335,7 @@ def evaluate(
     baseline: str | None,
     seed: int,
     test_file: Path | None,
+    group_column: str | None,
     as_json: bool,
 ) -> None:
     """How good would auto-coding be if BUDGET segments of CSV_FILE were coded by hand?"""
@@ -343,6 +350,7 @@ def evaluate(
         baseline=baseline,
         seed=seed,
         test_path=test_file,
+        group_column=group_column,
     )
     if as_json:
         click.echo(json.dumps(result, default=float))

@@ -172,3 +172,29 @@ def test_vader_baseline_refuses_non_sentiment_labels(banking_csv):
         evaluate.evaluate_csv(
             banking_csv, text_column="query", label_column="stage", baseline="vader"
         )
+
+
+def test_group_column_keeps_each_source_on_one_side(tmp_path, monkeypatch):
+    import workbench.tag.evaluate as ev
+
+    rows = [
+        {"text": f"doc{d} chunk{c} " + ("refund" if d % 2 else "quote"), "label": str(d % 2),
+         "doc": f"d{d}"}
+        for d in range(40) for c in range(4)
+    ]  # fmt: skip
+    path = tmp_path / "chunks.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    seen = {}
+
+    def spy(pool_x, pool_y, test_x, test_y, **kwargs):
+        seen["pool"], seen["test"] = pool_x, test_x
+        return {"labelled": [], "accuracy": 1.0, "macro_f1": 1.0, "kappa": 1.0}
+
+    monkeypatch.setattr(ev, "simulate", spy)
+    out = ev.evaluate_csv(path, text_column="text", label_column="label", group_column="doc")
+    doc = {r["text"]: r["doc"] for r in rows}
+    pool, test = {doc[t] for t in seen["pool"]}, {doc[t] for t in seen["test"]}
+    assert pool and test and not pool & test and out["group_column"] == "doc"
+    ev.evaluate_csv(path, text_column="text", label_column="label")  # rows: chunks do mix
+    pool, test = {doc[t] for t in seen["pool"]}, {doc[t] for t in seen["test"]}
+    assert pool & test

@@ -238,3 +238,14 @@ def test_multilabel_kinds_ignore_uncoded_texts(bridge):
     tags = [[c] if i % 3 else [c, "extra"] for i, c in enumerate(codes)]
     trained = models.fit_model("touchpoints", coded, tags, uncoded=uncoded, cv=3)
     assert "uncoded" not in trained.metrics
+
+
+def test_cross_validation_keeps_each_source_in_one_fold():
+    from workbench.tag.models import _cv
+
+    y = np.array(["a", "b"] * 60)
+    groups = [f"doc{i // 4}" for i in range(120)]  # four chunks per source document
+    for train, test in _cv(y, 5, 0, False, groups):
+        assert not {groups[i] for i in train} & {groups[i] for i in test}
+    mixed = _cv(y, 5, 0, False)
+    assert any({groups[i] for i in tr} & {groups[i] for i in te} for tr, te in mixed)

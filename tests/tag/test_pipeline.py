@@ -183,6 +183,7 @@ def test_stage_only_codes_train_the_stage_model_and_skip_the_rest(stage_only):
     stage = summary["models"]["stage"]
     assert "metrics" in stage and stage["reason"].startswith(("use model", "keep rules"))
     assert stage["metrics"]["left_out"] == {rare: 2}  # reported, no veto
+    assert stage["metrics"]["cv_grouped"]  # folds keep each source document whole
     assert rare not in stage["metrics"]["class_counts"]
     assert f"'{rare}' (2)" in result.output
     for kind in ("touchpoints", "emotion", "sentiment", "pain_point", "goal"):

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from sklearn.preprocessing import normalize
 
 from workbench import schema
@@ -318,6 +318,7 @@ def evaluate_csv(
     seed: int = 0,
     test_size: float = 0.2,
     test_path: str | os.PathLike[str] | None = None,
+    group_column: str | None = None,
 ) -> dict[str, Any]:
     """How good would auto-coding be if ``budget`` segments of this CSV were coded?
 
@@ -338,6 +339,9 @@ def evaluate_csv(
         Seeds the split, the seed set and the batches.
     test_size : float
         Share held out for testing (stratified) unless ``test_path`` names a separate test CSV.
+    group_column : str, optional
+        Rows sharing a value (a source document, a respondent) stay on one side of the split,
+        so chunks of one answer never train the model that is scored on another chunk of it.
 
     Returns
     -------
@@ -355,7 +359,7 @@ def evaluate_csv(
         raise ConfigError(f"baseline {baseline!r} (expected none or 'vader')")
     if strategy not in STRATEGIES:
         raise ConfigError(f"strategy {strategy!r} (expected one of {', '.join(STRATEGIES)})")
-    frame = _read(path, [text_column, label_column])
+    frame = _read(path, [text_column, label_column, *([group_column] if group_column else [])])
     texts, labels = frame[text_column].tolist(), frame[label_column].tolist()
     if baseline == "vader":
         labels = sentiment_names(labels, path=str(path))
@@ -365,6 +369,13 @@ def evaluate_csv(
         test_x, test_y = test[text_column].tolist(), test[label_column].tolist()
         if baseline == "vader":
             test_y = sentiment_names(test_y, path=str(test_path))
+    elif group_column:
+        if not 0 < test_size < 1:
+            raise ConfigError(f"test_size {test_size} (expected a share between 0 and 1)")
+        split = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+        pool, held = next(split.split(texts, labels, groups=frame[group_column].tolist()))
+        pool_x, pool_y = [texts[i] for i in pool], [labels[i] for i in pool]
+        test_x, test_y = [texts[i] for i in held], [labels[i] for i in held]
     else:
         if not 0 < test_size < 1:
             raise ConfigError(f"test_size {test_size} (expected a share between 0 and 1)")
@@ -389,6 +400,7 @@ def evaluate_csv(
         "budget": int(budget),
         "seed": int(seed),
         "labels": sorted(set(pool_y) | set(test_y)),
+        "group_column": group_column,
         **result,
     }
     if baseline == "vader":

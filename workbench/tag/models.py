@@ -43,7 +43,13 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    cross_val_predict,
+)
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
@@ -196,16 +202,28 @@ class TrainedModel:
         )
 
 
-def _cv(y: np.ndarray, n_splits: int, seed: int, multilabel: bool):
+def _cv(
+    y: np.ndarray, n_splits: int, seed: int, multilabel: bool, groups: Sequence[Any] | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cross-validation folds; with ``groups`` (source document or respondent) a group never
+    lands on both sides, so chunks of one answer do not score each other."""
+    rows = np.zeros((len(y), 1))
     if multilabel:
-        return KFold(n_splits=max(2, min(n_splits, len(y))), shuffle=True, random_state=seed)
+        k = max(2, min(n_splits, len(y)))
+        if groups is not None and len(set(groups)) >= k:
+            return list(GroupKFold(n_splits=k).split(rows, y, groups))
+        return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(rows, y))
     smallest = int(pd.Series(y).value_counts().min())
     if smallest < 2:
         raise ModelError(
             f"cannot cross-validate: class {pd.Series(y).value_counts().idxmin()!r} has "
             f"{smallest} code (expected at least 2 human codes per class)"
         )
-    return StratifiedKFold(n_splits=min(n_splits, smallest), shuffle=True, random_state=seed)
+    k = min(n_splits, smallest)
+    if groups is not None and len(set(groups)) >= k:
+        grouped = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+        return list(grouped.split(rows, y, groups))
+    return list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(rows, y))
 
 
 def fit_model(
@@ -224,6 +242,7 @@ def fit_model(
     uncoded: Any = None,
     uncoded_features: TextTfidf | None = None,
     calibrate: bool = True,
+    groups: Sequence[Any] | None = None,
 ) -> TrainedModel:
     """Fit a coder on human codes, with cross-validated metrics.
 
@@ -264,6 +283,9 @@ def fit_model(
     calibrate : bool
         Fit temperature scaling (on the out-of-fold scores) when every class has
         :data:`MIN_CALIBRATION` codes.
+    groups : sequence, optional
+        One group per code (``workbench train`` passes the source document, or the respondent
+        of a survey answer): cross-validation keeps each group in one fold.
 
     Returns
     -------
@@ -282,7 +304,7 @@ def fit_model(
                 f"{kind}: all {len(target)} human codes are {classes!r} "
                 "(expected at least 2 different codes to train a model)"
             )
-    folds = _cv(target, cv, seed, multilabel)
+    folds = _cv(target, cv, seed, multilabel, groups)
     candidates: dict[str, Any] = {"codes only": build_pipeline(kind, C=C)}
     if uncoded is not None and len(uncoded) and kind in SEMI_KINDS:
         candidates["with uncoded"] = SelfTraining(build_pipeline(kind, C=C), uncoded)
@@ -312,7 +334,8 @@ def fit_model(
                 "name": baseline_name,
                 **score_predictions(target, list(baseline), labels=classes),
             }
-    metrics["cv_folds"] = int(folds.get_n_splits())
+    metrics["cv_folds"] = len(folds)
+    metrics["cv_grouped"] = groups is not None
     smallest = int(target.sum(axis=0).min()) if multilabel else int(counts.min())
     calibrated = calibrate and not multilabel and smallest >= MIN_CALIBRATION
     # Metrics and temperature come from the candidate's features refitted in every fold, as a

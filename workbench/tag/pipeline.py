@@ -87,13 +87,25 @@ def human_codes(project: Project) -> pd.DataFrame:
 def _training_rows(segments: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.DataFrame:
     column = _HUMAN[kind]
     rows = codes[[schema.SEGMENT_ID, column]].merge(
-        segments[[schema.SEGMENT_ID, schema.TEXT]], on=schema.SEGMENT_ID
+        segments[[schema.SEGMENT_ID, schema.TEXT, GROUP]], on=schema.SEGMENT_ID
     )
     if kind == "touchpoints":
         return rows[rows[column].map(lambda v: v is not None and not isinstance(v, float))]
     if kind == "stage":
         return rows[rows[column].notna() & (rows[column] != schema.NOT_CODABLE)]
     return rows[rows[column].notna()]
+
+
+GROUP = "cv_group"
+
+
+def source_groups(segments: pd.DataFrame) -> pd.Series:
+    """The unit cross-validation keeps whole: the source document of an interview segment, the
+    respondent of a survey answer (one answer's chunks must not score each other)."""
+    survey = segments[schema.SOURCE_TYPE] == schema.SOURCE_SURVEY
+    person = segments[schema.PARTICIPANT_ID].astype(str)
+    source = segments[schema.SOURCE_ID].astype(str)
+    return source.where(~survey, source + "/" + person)
 
 
 def uncoded_texts(segments: pd.DataFrame, codes: pd.DataFrame, *, seed: int = 0) -> list[str]:
@@ -135,6 +147,7 @@ def train(
     by more than :data:`workbench.tag.models.SEMI_MARGIN`.
     """
     segments = read_segments(project)
+    segments[GROUP] = source_groups(segments)
     codebook = study_codebook(project.root)
     codes = human_codes(project)
     if codes.empty:
@@ -163,6 +176,7 @@ def train(
             summary["models"][kind] = {"n": len(y), "use_model": False, "reason": skip}
             continue
         texts = [t for t, k in zip(rows[schema.TEXT].tolist(), keep, strict=True) if k]
+        groups = [g for g, k in zip(rows[GROUP].tolist(), keep, strict=True) if k]
         y = [_without(v, left_out) for v, k in zip(y, keep, strict=True) if k]
         baseline = rules.code(texts)
         base_name, base = "rules", None
@@ -178,7 +192,7 @@ def train(
             model = fit_model(
                 kind, X, y, codebook_hash=codebook.hash, baseline=base,
                 baseline_name=base_name, seed=seed, features=features, uncoded=U,
-                uncoded_features=uncoded_features,
+                uncoded_features=uncoded_features, groups=groups,
             )  # fmt: skip
         except ModelError as error:
             summary["models"][kind] = {"n": len(y), "use_model": False, "reason": str(error)}
