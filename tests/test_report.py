@@ -269,6 +269,37 @@ def test_report_renders_in_headless_chromium(run, study, tmp_path):
             browser.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_map_legends_and_every_persona_fit_the_page(run, width):
+    """Measured in Chromium: no figure, legend or persona panel reaches past the viewport."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium to run the browser test")
+    from playwright.sync_api import sync_playwright
+
+    measure = """(sel) => Array.from(document.querySelectorAll(sel)).map(e => {
+        const r = e.getBoundingClientRect(); return [r.left, r.right]; })"""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 1000})
+            page.goto((run / PERSONAS[0] / "report.html").as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            svgs = page.evaluate(measure, "figure svg")
+            legends = page.evaluate(measure, "#map figure svg g.role-legend")
+            assert svgs and legends, "the map and its legends are drawn"
+            assert all(left >= 0 and right <= width for left, right in svgs + legends)
+            page.goto((run / "index.html").as_uri())
+            titles = page.evaluate(measure, "#comparison svg g.role-title text")
+            personas = [
+                t for t in page.locator("#comparison svg g.role-title text").all_text_contents()
+            ]
+            assert set(PERSONAS) <= set(personas)  # every persona has its panel ...
+            assert all(right <= width for _, right in titles)  # ... inside the page
+        finally:
+            browser.close()
+
+
 def test_methods_agreement_from_the_code_store(tmp_path):
     from workbench.report_methods import store_agreement
     from workbench.store import CodeStore

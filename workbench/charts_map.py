@@ -167,7 +167,7 @@ def _header_row(stages: pd.DataFrame, domain: Sequence[str]) -> alt.Chart:
     data = stages[[STAGE_LABEL, EVIDENCE, schema.N_PARTICIPANTS, schema.N_SEGMENTS]].copy()
     data[ROW] = ROW_EVIDENCE
     data[TEXT_LINES] = [
-        f"{p} participants\n{s} segments"
+        f"{p} participant{'' if p == 1 else 's'}\n{s} segment{'' if s == 1 else 's'}"
         for p, s in zip(data.iloc[:, 2], data.iloc[:, 3], strict=True)
     ]
     return (
