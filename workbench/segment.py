@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
-from workbench.ingest.base import fold_space
-
 #: Abbreviations Punkt must not split after, on top of what it learns from the study.
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr vs etc e.g i.e approx appt dept est misc no tel ref "
@@ -109,13 +107,87 @@ class Piece:
     end_s: float | None
 
 
+_CUE_NUMBER = re.compile(r"\d+")
+_TIMING = re.compile(r".*-->.*")
+_TAG = re.compile(r"<[^>\n]*>")
+_CUE_LABEL = re.compile(r"[^\W\d][^:\n]{0,40}?:(?=\s)")
+
+
+def source_words(source: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """The words of ``source[start:end]`` as segment text holds them: ``(start, end, glued)``
+    each, ``glued`` when a tag inside a word split it (``<b>world</b>.``: no space before ".").
+
+    Subtitle scaffolding is not words: cue numbers, timing lines (``-->``), markup tags
+    (``<v Name>``, ``</v>``, ``<i>``) and the speaker label that repeats at the start of each
+    merged cue. Everything else is a whitespace-separated word.
+    """
+    words: list[tuple[int, int, bool]] = []
+    after_timing = False
+    position = start
+    for line in source[start:end].splitlines(keepends=True):
+        line_start, position = position, position + len(line)
+        body = line.strip()
+        if _TIMING.fullmatch(body) or (_CUE_NUMBER.fullmatch(body) and position < end):
+            after_timing = True
+            continue
+        skip_to = line_start
+        if after_timing and (label := _CUE_LABEL.match(line.lstrip())):
+            skip_to = line_start + (len(line) - len(line.lstrip())) + label.end()
+        after_timing = after_timing and not body
+        for match in _WORD.finditer(source, skip_to, line_start + len(line.rstrip("\r\n"))):
+            a, glue = match.start(), False  # glue: a piece of the word before (tags split it)
+            for tag in _TAG.finditer(match.group()):
+                if match.start() + tag.start() > a:
+                    words.append((a, match.start() + tag.start(), glue))
+                    glue = True
+                a = match.start() + tag.end()
+            if a < match.end():
+                words.append((a, match.end(), glue))
+    return words
+
+
+def span_text(source: str, start: int, end: int) -> str:
+    """The segment text a source span holds (see :func:`source_words`).
+
+    For every segment of every reader, ``span_text(document_text, char_start, char_end)`` is
+    the segment's text: offsets are true, and a test checks it on the sample study and on the
+    real study packs.
+
+    Examples
+    --------
+    >>> cue = "00:00:01,000 --> 00:00:02,000\\n"
+    >>> src = "1\\n" + cue + "Sam: Hi\\n\\n2\\n" + cue + "Sam: ok"
+    >>> span_text(src, src.index("Hi"), len(src))
+    'Hi ok'
+    """
+    return "".join(
+        ("" if glued or not i else " ") + source[a:b]
+        for i, (a, b, glued) in enumerate(source_words(source, start, end))
+    )
+
+
+def csv_field_text(source: str, start: int, end: int) -> str:
+    """The text of a CSV cell whose span is ``source[start:end]``: its enclosing quotes
+    removed, doubled quotes undone, white space folded (what a survey segment holds).
+
+    Examples
+    --------
+    >>> csv_field_text('1,"say ""no"" twice"', 2, 20)
+    'say "no" twice'
+    """
+    cell = source[start:end]
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
+        cell = cell[1:-1].replace('""', '"')
+    return " ".join(cell.split())
+
+
 def map_to_source(
     source: str, turn_start: int, turn_end: int, spans: list[tuple[int, int]]
 ) -> list[tuple[int, int]] | None:
     """Map spans in the folded turn text to spans in ``source``.
 
-    Works when the turn's text is the white-space-folded source slice (every reader keeps that
-    invariant where it can); returns ``None`` otherwise, and the caller keeps the turn's span.
+    Works when the turn's text is :func:`span_text` of its source slice (every reader keeps
+    that invariant); returns ``None`` otherwise, and the caller keeps the turn's span.
 
     Examples
     --------
@@ -123,20 +195,21 @@ def map_to_source(
     >>> map_to_source(src, 3, len(src), [(0, 7), (8, 18)])
     [(3, 11), (15, 25)]
     """
-    words = list(_WORD.finditer(source, turn_start, turn_end))
+    words = source_words(source, turn_start, turn_end)
     folded_starts: list[int] = []
     position = 0
-    for word in words:
+    for i, (word_start, word_end, glued) in enumerate(words):
+        position += 0 if glued or not i else 1
         folded_starts.append(position)
-        position += word.end() - word.start() + 1
-    if not words or spans[-1][1] > position - 1:
+        position += word_end - word_start
+    if not words or spans[-1][1] > position:
         return None
     mapped = []
     for start, end in spans:
         first = bisect.bisect_right(folded_starts, start) - 1
         last = bisect.bisect_right(folded_starts, end - 1) - 1
-        raw_start = words[first].start() + (start - folded_starts[first])
-        raw_end = words[last].start() + (end - folded_starts[last])
+        raw_start = words[first][0] + (start - folded_starts[first])
+        raw_end = words[last][0] + (end - folded_starts[last])
         mapped.append((raw_start, raw_end))
     return mapped
 
@@ -165,7 +238,7 @@ def split_turn(
         spans = pack_spans(spans, max_chars)
     if len(spans) <= 1:
         return whole
-    if fold_space(source[char_start:char_end]) == text:
+    if span_text(source, char_start, char_end) == text:
         mapped = map_to_source(source, char_start, char_end, spans)
     else:
         mapped = None
