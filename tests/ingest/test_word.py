@@ -239,3 +239,33 @@ def test_sample_study_documents(repo_root, number):
     assert len(transcript.turns) >= 15
     assert len({t.speaker for t in transcript.turns}) >= 2
     _assert_spans(transcript)
+
+
+def test_tracked_changes_keep_insertions_drop_deletions_and_warn():
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_paragraph("Interviewer: How was the install?")
+    answer = document.add_paragraph("Maya: The engineer came ")
+    answer._p.append(
+        parse_xml(
+            f'<w:del {w} w:id="1" w:author="Ed" w:date="2026-01-01T00:00:00Z">'
+            "<w:r><w:delText>late </w:delText></w:r></w:del>"
+        )
+    )
+    answer._p.append(
+        parse_xml(
+            f'<w:ins {w} w:id="2" w:author="Ed" w:date="2026-01-01T00:00:00Z">'
+            '<w:r><w:t xml:space="preserve">on time and </w:t></w:r></w:ins>'
+        )
+    )
+    answer.add_run("fixed it.")
+    document.add_paragraph("Interviewer: Thanks.")
+    document.add_paragraph("Maya: Bye.")
+    transcript = read_docx(_save(document), "p.docx")
+    said = [t.text for t in transcript.turns if t.speaker == "Maya"]
+    assert said[0] == "The engineer came on time and fixed it."
+    assert "late" not in transcript.text
+    assert any("document has revisions" in w for w in transcript.warnings)
+    _assert_spans(transcript)

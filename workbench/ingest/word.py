@@ -307,6 +307,7 @@ def read_docx(raw: bytes, path: str) -> Transcript:
         The document has no text.
     """
     document = _open(raw, path)
+    revisions = accept_revisions(document.element.body)
     text, blocks = _blocks(document)
     if not text.strip():
         raise EmptyFileError(path, "the document has no text", expected=_LAYOUTS)
@@ -317,4 +318,40 @@ def read_docx(raw: bytes, path: str) -> Transcript:
         fmt, turns, warnings = paragraph_fmt, paragraph_turns, []
     if not turns:
         raise InputError(path, "no speaker turns found", expected=_LAYOUTS)
+    if revisions:
+        warnings.append(
+            f"{path}: document has revisions (tracked changes: {revisions}): insertions kept, "
+            "deletions dropped, as if all changes were accepted; accept or reject them in Word "
+            "to read another version"
+        )
     return Transcript(fmt, text, turns, warnings)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_KEEP = (f"{_W}ins", f"{_W}moveTo")  # inserted or moved here: the text stays
+_DROP = (f"{_W}del", f"{_W}moveFrom")  # deleted or moved away: the text goes
+
+
+def accept_revisions(body: etree._Element) -> int:
+    """Accept every tracked change in a document body, in place; return how many there were.
+
+    python-docx reads only a paragraph's direct runs, so inserted text (runs inside ``w:ins``)
+    would be lost with the deleted text. Insertions are unwrapped into their paragraph and
+    deletions removed, which is the text Word shows after "Accept all changes".
+    """
+    found = 0
+    for element in list(body.iter(*_DROP)):
+        if element.getparent() is not None and element.getparent().tag != f"{_W}rPr":
+            element.getparent().remove(element)
+            found += 1
+    for element in list(body.iter(*_KEEP)):
+        parent = element.getparent()
+        if parent is None or parent.tag == f"{_W}rPr":  # a paragraph mark's own revision mark
+            continue
+        at = parent.index(element)
+        for child in list(element):
+            parent.insert(at, child)
+            at += 1
+        parent.remove(element)
+        found += 1
+    return found
