@@ -18,6 +18,7 @@ from workbench import report_methods as rm
 from workbench.codebook import Codebook
 from workbench.coverage import map_coverage
 from workbench.journey import JourneyMap
+from workbench.key_moments import key_moments
 from workbench.opportunities import OPPORTUNITY_ID
 
 EVIDENCE_ROW = "ev"
@@ -94,6 +95,17 @@ def persona_summary(
 
 
 # --- persona page sections ------------------------------------------------------------------
+def _key_moments(ctx: PageContext, persona: str) -> h.Markup:
+    moments = key_moments(ctx.jm.stages, ctx.jm.opportunities, ctx.jm.evidence, persona,
+                          ctx.codebook)  # fmt: skip
+    if not moments:
+        return h.Markup("")
+    rows = [[m.title, m.text, m.evidence] for m in moments]
+    return h.section(
+        "moments", "Key moments", h.table(["Moment", "What the evidence shows", "Evidence"], rows)
+    )
+
+
 def _stage_table(ctx: PageContext, stages: pd.DataFrame) -> h.Markup:
     stage_l, pain_l = ctx.labels("stages"), ctx.labels("pain_points")
     rows, classes = [], []
@@ -280,6 +292,7 @@ def persona_page(ctx: PageContext, persona: str, figures: dict[str, h.Markup]) -
                 ("NPS", nps),
             ]
         ),
+        _key_moments(ctx, persona),
         h.section(
             "map",
             "Journey map",
@@ -307,6 +320,7 @@ def persona_page(ctx: PageContext, persona: str, figures: dict[str, h.Markup]) -
         ),
     ]
     toc = [
+        ("moments", "Key moments"),
         ("map", "Map"),
         ("charts", "Charts"),
         ("opportunities", "Opportunities"),
