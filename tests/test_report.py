@@ -184,6 +184,25 @@ def test_hostile_text_is_inert(run):
     assert "&lt;/script&gt;&lt;img" in svg  # the goal quote reached the map, escaped
 
 
+def test_no_raw_value_reaches_a_reader(run):
+    """No null, NaN or internal snake_case name in what a reader sees (file names aside)."""
+    for page in [run / "index.html", *(run / p / "report.html" for p in PERSONAS)]:
+        html_text = page.read_text(encoding="utf-8")
+        visible = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html_text, flags=re.S)
+        parser = _Collector()
+        parser.feed(visible)
+        words = " ".join(parser.text).split()
+        assert not [w for w in words if w.strip(".,;:()") in ("nan", "NaN", "<NA>", "None")]
+        snake = [
+            w
+            for w in words
+            if "/" not in w and re.search(r"(^|:)[a-z]+(_[a-z0-9]+)+$", w.strip(".,;()"))
+        ]  # "touchpoints:social_media" too; file paths are names a reader can use
+        assert snake == [], (page.name, sorted(set(snake))[:10])
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", html_text)  # chart text, too
+        assert not [t for t in labels if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", t.strip())]
+
+
 def test_pages_make_no_network_references(run):
     remote = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
     for page in _html_files(run):

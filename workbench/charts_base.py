@@ -56,7 +56,12 @@ STATISTIC = "statistic"
 VALUE = "value"
 PAIR = "pair"
 
-METRIC_LABELS = {schema.METRIC_NPS: "NPS", schema.METRIC_CSAT: "CSAT", schema.METRIC_CES: "CES"}
+METRIC_LABELS = {
+    schema.METRIC_NPS: "NPS",
+    schema.METRIC_CSAT: "CSAT (% top-2-box)",
+    "csat_mean": "CSAT (mean rating)",  # workbench.survey.CSAT_MEAN
+    schema.METRIC_CES: "CES (mean)",
+}
 STATISTIC_LABELS = {agr.KAPPA: "Cohen's κ", agr.ALPHA: "Krippendorff's α"}
 
 

@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
 from defusedxml import ElementTree
 
+from workbench import schema
 from workbench.errors import WorkbenchError
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -104,12 +106,46 @@ def esc(value: Any) -> str:
         return str(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
     try:
-        if value != value:  # pd.NA and other missing markers
+        if value != value:  # NaN-like missing markers
             return ""
     except (TypeError, ValueError):
         pass
     return html.escape(str(value), quote=True)
+
+
+_FIELD_NAMES = {
+    schema.STAGE: "Stage",
+    schema.TOUCHPOINTS: "Touchpoints",
+    schema.EMOTION: "Emotion",
+    schema.SENTIMENT_LABEL: "Sentiment",
+    schema.SENTIMENT: "Sentiment",
+    schema.PAIN_POINT: "Pain point",
+    schema.GOAL: "Goal",
+}
+
+
+def readable(name: Any, labels: dict[str, str] | None = None) -> str:
+    """An internal name as a reader says it: a code kind, ``kind:code`` or a code.
+
+    Examples
+    --------
+    >>> readable("pain_point"), readable("touchpoints:sms", {"sms": "Text / SMS"})
+    ('Pain point', 'Touchpoints: Text / SMS')
+    >>> readable("in_person")
+    'In person'
+    """
+    text = str(name)
+    if ":" in text:
+        kind, _, code = text.partition(":")
+        return f"{readable(kind)}: {readable(code, labels)}"
+    if labels and text in labels:
+        return labels[text]
+    if text in _FIELD_NAMES:
+        return _FIELD_NAMES[text]
+    return text.replace("_", " ").capitalize() if "_" in text else text
 
 
 def number(value: Any, digits: int = 2, *, percent: bool = False, signed: bool = False) -> str:

@@ -227,6 +227,11 @@ def methods_section(m: Methods, jm: JourneyMap, coded: pd.DataFrame, persona: st
     """Codebook, coding counts, model metrics, agreement and the rules of the map."""
     cb = m.codebook
     stage_l = {c.code: c.label for c in cb.stages}
+    labels = {
+        code: label
+        for section in ("stages", "touchpoints", "emotions", "pain_points")
+        for code, label in cb.labels(section).items()
+    }
     parts: list[Any] = [
         h.Markup("<h3>Codebook</h3>"),
         h.facts(
@@ -273,7 +278,7 @@ def methods_section(m: Methods, jm: JourneyMap, coded: pd.DataFrame, persona: st
                 ],
                 [
                     [
-                        r["model"],
+                        h.readable(r["model"]),
                         r["file"],
                         r["n"],
                         *(
@@ -311,7 +316,7 @@ def methods_section(m: Methods, jm: JourneyMap, coded: pd.DataFrame, persona: st
                 ],
                 [
                     [
-                        r[agr.CODE],
+                        h.readable(r[agr.CODE], labels),
                         r[agr.CODER_A],
                         r[agr.CODER_B],
                         r[agr.PAIR_TYPE],
