@@ -109,7 +109,7 @@ class Piece:
 
 _CUE_NUMBER = re.compile(r"\d+")
 _TIMING = re.compile(r".*-->.*")
-_TAG = re.compile(r"<[^>\n]*>")
+_TAG = re.compile(r"<[^>\n]*>|\*\*|__")  # markup tags and markdown's strong emphasis
 _CUE_LABEL = re.compile(r"[^\W\d][^:\n]{0,40}?:(?=\s)")
 
 
@@ -119,15 +119,19 @@ def source_words(source: str, start: int, end: int) -> list[tuple[int, int, bool
 
     Subtitle scaffolding is not words: cue numbers, timing lines (``-->``), markup tags
     (``<v Name>``, ``</v>``, ``<i>``) and the speaker label that repeats at the start of each
-    merged cue. Everything else is a whitespace-separated word.
+    merged cue; nor are markdown's emphasis markers (``**``, ``__``). Everything else is a
+    whitespace-separated word.
     """
     words: list[tuple[int, int, bool]] = []
     after_timing = False
     position = start
-    for line in source[start:end].splitlines(keepends=True):
+    lines = source[start:end].splitlines(keepends=True)
+    for index, line in enumerate(lines):
         line_start, position = position, position + len(line)
         body = line.strip()
-        if _TIMING.fullmatch(body) or (_CUE_NUMBER.fullmatch(body) and position < end):
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        numbered = _CUE_NUMBER.fullmatch(body) and _TIMING.fullmatch(following)
+        if _TIMING.fullmatch(body) or numbered:
             after_timing = True
             continue
         skip_to = line_start

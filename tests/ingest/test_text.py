@@ -547,3 +547,18 @@ def test_va_pack_transcripts_read_as_labelled_turns(shared_data: Path) -> None:
         assert not [q for q in quotes if q.startswith("[") and q.endswith("]")]  # notes only
         for turn in t.turns:  # offsets are true
             assert fold_space(text[turn.char_start : turn.char_end]) == turn.text
+
+
+def test_emphasis_markers_leave_the_text_and_offsets_stay_true() -> None:
+    from workbench.segment import span_text
+
+    text = (
+        "## How did the install go?\n"
+        "- **Engineer was late**, and __nobody__ called.\n"
+        "- Said: “the **app** froze”.\n"
+    )
+    t = read_text_transcript(text, "notes.md")
+    notes = [u.text for u in t.turns if not u.is_question]
+    assert notes == ["Engineer was late, and nobody called.", "Said: “the app froze”."]
+    for turn in t.turns:
+        assert span_text(text, turn.char_start, turn.char_end) == turn.text

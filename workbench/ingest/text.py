@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from workbench.errors import ConfigError, InputError
 from workbench.ingest.base import Transcript, Turn, fold_space
+from workbench.segment import span_text
 
 __all__ = ["read_text_transcript"]
 
@@ -339,7 +340,14 @@ def _turns_between(text: str, marks: list[_Mark]) -> list[Turn]:
         char_start = body + chunk.index(stripped[0])
         char_end = char_start + len(stripped)
         turns.append(
-            Turn(speaker, fold_space(stripped), char_start, char_end, line, start_s=start_s)
+            Turn(
+                speaker,
+                span_text(text, char_start, char_end),
+                char_start,
+                char_end,
+                line,
+                start_s=start_s,
+            )
         )
     for turn, nxt in itertools.pairwise(turns):
         if turn.start_s is not None and nxt.start_s is not None:
@@ -389,7 +397,7 @@ def _notes(text: str, path: str) -> Transcript:
     def flush() -> None:
         nonlocal placeholders
         if item:
-            words = fold_space(text[item[0] : item[1]])
+            words = span_text(text, item[0], item[1])
             if _BRACKETED_RE.fullmatch(words):
                 placeholders += 1  # template placeholder or navigation: not a note
             else:
