@@ -31,24 +31,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workbench import schema
 from workbench.atomic import AtomicBatch
 from workbench.codebook import Codebook, study_codebook
-from workbench.codes_io import FORMATS, guard_csv, write_cells
+from workbench.codes_io import CODE_COLUMNS, FORMATS, guard_csv, write_cells
 from workbench.errors import ConfigError
 from workbench.project import Project
-from workbench.store import MEMO, CodeStore
+from workbench.store import CodeStore
 from workbench.widgets.context import location
 from workbench.widgets.frame import load_coding_frame
 from workbench.widgets.queue import order_positions
 
 CONTEXT_COLUMNS = ("order", "participant", "where", "before", "text", "after", "proposed_stage")
-CODE_COLUMNS = (
-    schema.STAGE,
-    schema.TOUCHPOINTS,
-    schema.EMOTION,
-    schema.SENTIMENT_LABEL,
-    schema.PAIN_POINT,
-    schema.GOAL,
-    MEMO,
-)
 SHEET_COLUMNS = (*CONTEXT_COLUMNS, *CODE_COLUMNS, schema.CODER, schema.SEGMENT_ID)
 SENTIMENTS = ("negative", "neutral", "positive")
 
