@@ -306,3 +306,19 @@ def test_goals_are_the_sentence_that_states_them():
     journey = build_journey_map(coded([{"goal": True, "text": text}]), CB)
     goals = list(cell(journey.stages, "a", "support")[schema.TOP_GOALS])
     assert goals == ["I just wanted a fixed price for the whole contract."]
+
+
+def test_goal_statements_come_with_their_evidence_count():
+    from workbench.charts_map import ROW, ROW_GOALS, TEXT_LINES, journey_map
+
+    rows = [{"pid": f"P{i}", "goal": True, "text": "I wanted a fixed price."} for i in range(3)]
+    journey = build_journey_map(coded(rows + [{"pid": "P4"}]), CB)
+    assert int(cell(journey.stages, "a", "support")[schema.N_GOALS]) == 3
+    spec = journey_map(journey.stages, codebook=CB, persona="a").to_dict()
+    goals = [
+        r[TEXT_LINES]
+        for data in spec.get("datasets", {}).values()
+        for r in data
+        if isinstance(r, dict) and r.get(ROW) == ROW_GOALS and r.get(TEXT_LINES)
+    ]
+    assert goals and "(3 goal segments)" in goals[0]

@@ -362,13 +362,13 @@ def journey_map(
     ):
         labels = _all_labels(codebook, section)
         limit = 3 if column == schema.TOP_PAIN_POINTS else 2
-        data = pd.DataFrame(
-            {
-                schema.STAGE: texts[schema.STAGE],
-                TEXT_LINES: [_lines(v, labels, limit, chars) for v in texts[column]],
-                ROW: row_name,
-            }
-        )
+        lines = [_lines(v, labels, limit, chars) for v in texts[column]]
+        if column == schema.TOP_GOALS and schema.N_GOALS in stages.columns:
+            lines = [
+                f"{text}\n({int(n)} goal segment{'' if n == 1 else 's'})" if text else text
+                for text, n in zip(lines, stages[schema.N_GOALS], strict=True)
+            ]  # the evidence count behind the statements
+        data = pd.DataFrame({schema.STAGE: texts[schema.STAGE], TEXT_LINES: lines, ROW: row_name})
         data, _ = with_stage_labels(data, codebook, codes)
         color = PALETTE[5] if column == schema.TOP_PAIN_POINTS else PALETTE[2]
         row = _text_row(as_data(data), domain, row_name, _height(data[TEXT_LINES]), color)

@@ -285,6 +285,7 @@ def stage_table(
     ids = rows.frame[schema.SEGMENT_ID].to_numpy(dtype=object)[rows.positions]
     out[schema.TOP_PAIN_POINTS] = ev.top_categories(rows, cell, n_cells, TOP_N)
     out[schema.TOP_GOALS] = ev.top_goal_quotes(rows, order, n_cells, TOP_N)
+    out[schema.N_GOALS] = np.bincount(cell[rows.goal], minlength=n_cells)[: len(out)]
     out[schema.EVIDENCE_IDS] = _split(ids[order.order], cell[order.order], n_cells)
     return out
 

@@ -85,6 +85,7 @@ TOP_PAIN_POINTS = "top_pain_points"
 TOP_GOALS = "top_goals"
 SHARE_PAIN_POINT = "share_pain_point"
 N_PAIN_POINTS = "n_pain_points"
+N_GOALS = "n_goals"
 
 # --- tidy companions of the journey table (emotion mix, evidence, opportunities, metrics) ---
 COUNT = "n"
