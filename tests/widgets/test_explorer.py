@@ -133,6 +133,8 @@ def test_map_is_rendered_as_svg(study: Project):
     widget = MapExplorer(study, show_map=True)
     assert widget.map.value.lstrip().startswith("<svg")
     assert widget.persona.value in widget.map.value
+    assert widget.map.value.startswith('<svg style="max-width:100%;height:auto"')  # scales down
+    assert "viewBox=" in widget.map.value  # so it keeps its proportions in a narrow notebook
 
 
 def test_rank_pinned_and_pin_store_errors(tmp_path: Path):

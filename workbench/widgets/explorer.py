@@ -77,7 +77,9 @@ def map_svg(journey: JourneyMap, codebook: Codebook | None, persona: str) -> str
         codebook=codebook,
         persona=persona,
     )
-    return vlc.vegalite_to_svg(chart_spec(chart), vl_version=vl_version())
+    svg = vlc.vegalite_to_svg(chart_spec(chart), vl_version=vl_version())
+    # scale down to the notebook's width (the SVG has a viewBox) instead of being clipped
+    return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
 class MapExplorer(widgets.VBox):
