@@ -312,7 +312,7 @@ def test_goal_statements_come_with_their_evidence_count():
     from workbench.charts_map import ROW, ROW_GOALS, TEXT_LINES, journey_map
 
     rows = [{"pid": f"P{i}", "goal": True, "text": "I wanted a fixed price."} for i in range(3)]
-    journey = build_journey_map(coded(rows + [{"pid": "P4"}]), CB)
+    journey = build_journey_map(coded([*rows, {"pid": "P4"}]), CB)
     assert int(cell(journey.stages, "a", "support")[schema.N_GOALS]) == 3
     spec = journey_map(journey.stages, codebook=CB, persona="a").to_dict()
     goals = [
