@@ -100,3 +100,26 @@ def test_participant_filter_separates_interviewees_from_respondents(study: Proje
     respondents = [x for x in labels if x.endswith("(survey respondent)")]
     assert interviewees and respondents and len(interviewees) + len(respondents) == len(labels)
     assert labels.index(interviewees[-1]) < labels.index(respondents[0])  # interviewees first
+
+
+def test_survey_only_study_codes_in_the_widget(tmp_path: Path):
+    from workbench.ingest.pipeline import ingest
+    from workbench.scaffold import scaffold
+
+    study = scaffold(tmp_path / "survey-only")
+    (study.raw / "surveys" / "comments.csv").write_text(
+        "respondent_id,persona,comment\n"
+        "R1,budget,The engineer never came and nobody called me back.\n"
+        "R2,budget,Great service and a quick install by a friendly engineer.\n"
+        "R3,remote,The bill went up in April without any warning at all.\n",
+        encoding="utf-8",
+    )
+    ingest(study, executor=None)
+    widget = open_coding_session(study, "ana", order="source")
+    labels = [label for label, _ in widget.filter_menus[schema.PARTICIPANT_ID].options[1:]]
+    assert labels == [f"R{i} (survey respondent)" for i in (1, 2, 3)]
+    key(widget, "6")
+    key(widget, "Enter")
+    with CodeStore.for_project(study.root) as store:
+        codes = store.current_codes("ana")
+    assert codes[schema.STAGE].tolist() == ["support"] and "R1" in widget.message.value
