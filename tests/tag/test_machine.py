@@ -27,3 +27,22 @@ def test_pool_and_serial_give_identical_codes(monkeypatch):
     assert serial[schema.STAGE].notna().any() and serial[schema.PAIN_POINT].any()
     pain = serial[schema.PAIN_POINT].to_numpy(dtype=bool)
     assert serial.loc[~pain, schema.PAIN_CATEGORY].isna().all()
+
+
+def test_a_class_left_out_of_the_model_keeps_the_rules_code():
+    from workbench.tag.models import fit_model
+
+    codebook = builtin_codebook()
+    rules = MachineCoder(codebook).code(TEXTS)
+    left = rules[schema.STAGE].dropna().iloc[2]  # a stage the rules give to the third text
+    texts = [f"the engineer and the router, visit {i}" for i in range(20)]
+    texts += [f"my bill and the price on the letter {i}" for i in range(20)]
+    y = ["onboarding"] * 20 + ["support"] * 20
+    model = fit_model("stage", texts, y, codebook_hash=codebook.hash, calibrate=False)
+    model.metrics["left_out"] = {left: 3}
+    coded = MachineCoder(codebook, {"stage": model}).code(TEXTS)
+    ruled = (rules[schema.STAGE] == left).to_numpy()
+    assert ruled.any()
+    assert (coded.loc[ruled, schema.STAGE] == left).all()  # the rules' code of that class stays
+    assert (coded.loc[ruled, schema.CODE_SOURCE] == schema.SOURCE_RULE).all()
+    assert set(coded.loc[~ruled, schema.STAGE]) <= {"onboarding", "support"}

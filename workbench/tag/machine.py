@@ -97,11 +97,20 @@ class MachineCoder:
             labels = predicted[LABEL].to_numpy(dtype=object)
             if kind in ("pain_point", "goal"):
                 labels = np.asarray([str(v).lower() in ("true", "1") for v in labels])
+            # classes left out of the model (too few codes) keep the rules' code
+            left_out = set((model.metrics or {}).get("left_out") or {})
+            rule = out[_TARGET[kind]].to_numpy(dtype=object)
+            keep = np.array([v in left_out for v in rule], dtype=bool) if left_out else None
+            if keep is not None:
+                labels = np.where(keep, rule, labels)
             out[_TARGET[kind]] = labels
             if kind == "stage":
-                out[schema.STAGE_CONFIDENCE] = predicted[CONFIDENCE].to_numpy(dtype=float)
-                out[schema.NEEDS_REVIEW] = predicted[schema.NEEDS_REVIEW].to_numpy(dtype=bool)
-                out[schema.CODE_SOURCE] = schema.SOURCE_MODEL
+                mine = np.ones(len(out), dtype=bool) if keep is None else ~keep
+                confidence = predicted[CONFIDENCE].to_numpy(dtype=float)
+                review = predicted[schema.NEEDS_REVIEW].to_numpy(dtype=bool)
+                out.loc[mine, schema.STAGE_CONFIDENCE] = confidence[mine]
+                out.loc[mine, schema.NEEDS_REVIEW] = review[mine]
+                out.loc[mine, schema.CODE_SOURCE] = schema.SOURCE_MODEL
         pain = out[schema.PAIN_POINT].to_numpy(dtype=bool)
         out.loc[~pain, schema.PAIN_CATEGORY] = None
         return out[list(MACHINE_COLUMNS)].reset_index(drop=True)

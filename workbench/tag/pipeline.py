@@ -263,7 +263,8 @@ def _left_out_note(left_out: dict[str, int], min_per_class: int) -> str:
     listed = ", ".join(f"{c!r} ({n})" for c, n in sorted(left_out.items()))
     return (
         f"; left out with fewer than {min_per_class} human codes: {listed} "
-        "(their segments keep the rules' code or are flagged for review)"
+        "(the model never proposes them; where the rules give one it stays, and segments the "
+        "model is unsure of are flagged for review)"
     )
 
 
