@@ -198,3 +198,22 @@ def test_runs_on_a_dask_cluster_and_without_venv_on_path(tmp_path, monkeypatch):
         assert "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip() == (
             f"hello {run.value}"
         )
+
+
+def test_kernels_talk_over_private_unix_sockets(tmp_path):
+    """Kernels started at once by two workers cannot be handed the same TCP port (CI saw
+    'Address already in use'): each kernel's sockets are files in a directory of its own,
+    removed with the kernel."""
+    from workbench.batch import _start_kernel, _stop_kernel
+
+    first, second = (_start_kernel("python3", str(tmp_path)) for _ in range(2))
+    try:
+        for km in (first, second):
+            assert km.transport == "ipc"
+            assert Path(km.ip).parent.is_dir()
+        assert Path(first.ip).parent != Path(second.ip).parent
+    finally:
+        for km in (first, second):
+            _stop_kernel(km)
+    assert not Path(first.ip).parent.exists() and not Path(second.ip).parent.exists()
+    assert not list(tmp_path.iterdir())  # nothing written in the study folder

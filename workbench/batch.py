@@ -27,7 +27,9 @@ import multiprocessing
 import multiprocessing.util
 import platform
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -223,10 +225,18 @@ ENGINE_NAME = "workbench"
 
 
 def _start_kernel(kernel: str, cwd: str) -> Any:
+    """Start a kernel that talks over unix sockets in a directory of its own.
+
+    With TCP, jupyter_client picks "free" ports by binding and releasing them, so kernels
+    started at the same moment by two workers can be handed the same port; CI saw a run fail
+    with ``ZMQError: Address already in use``. Socket files in a private directory cannot clash.
+    """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name=kernel)
+    sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
+    km = AsyncKernelManager(kernel_name=kernel, transport="ipc", ip=str(Path(sockets, "k")))
+    km._workbench_sockets = sockets  # removed with the kernel
     run_sync(km.start_kernel)(cwd=cwd, extra_arguments=list(KERNEL_ARGUMENTS))
     return km
 
@@ -234,8 +244,12 @@ def _start_kernel(kernel: str, cwd: str) -> Any:
 def _stop_kernel(km: Any) -> None:
     from jupyter_core.utils import run_sync
 
-    with contextlib.suppress(Exception):
-        run_sync(km.shutdown_kernel)(now=True)
+    if km.has_kernel:
+        with contextlib.suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+    sockets = getattr(km, "_workbench_sockets", None)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _stop_spares() -> None:
@@ -385,7 +399,7 @@ def execute_run(spec: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         record.update(status=FAILED, **_describe(exc, output, spec["timeout"]))
     finally:
-        if km is not None and km.has_kernel:  # papermill failed before it took the kernel
+        if km is not None:  # shuts the kernel down if papermill failed before it took it
             _stop_kernel(km)
     record["duration_s"] = time.perf_counter() - started
     record["notebook_exists"] = output.is_file()
