@@ -146,31 +146,56 @@ def opportunities_frame() -> pd.DataFrame:
 
 
 def metrics_frame() -> pd.DataFrame:
+    """NPS and CSAT per persona overall, CES at the support stage (as workbench.survey gives)."""
     rows = []
+    questions = {
+        "nps": ("Q1", "How likely are you to recommend us?", "0-10"),
+        "csat": ("Q2", "How satisfied are you?", "1-5"),
+        "ces": ("Q3", "How easy was it?", "1-7"),
+    }
     for i, persona in enumerate(PERSONAS):
-        for metric, est, half in (("nps", -10.0 + 15 * i, 20.0), ("csat", 3.4, 0.4)):
+        cells = [("nps", None, -10.0 + 15 * i, 20.0), ("csat", None, 68.0, 8.0)]
+        cells.append(("ces", "support", 4.5, 0.5))
+        for metric, stage, est, half in cells:
+            qid, text, scale = questions[metric]
             rows.append(
                 {
                     s.PERSONA: persona,
-                    s.STAGE: None,
+                    s.STAGE: stage,
+                    s.QUESTION_ID: qid,
+                    s.QUESTION_TEXT: text,
                     s.METRIC: metric,
+                    "scale": scale,
                     s.ESTIMATE: est,
                     s.CI_LOW: est - half,
                     s.CI_HIGH: est + half,
                     s.N_RESPONDENTS: 20 + i,
                 }
             )
-        rows.append(
-            {
-                s.PERSONA: persona,
-                s.STAGE: "support",
-                s.METRIC: "ces",
-                s.ESTIMATE: 4.5,
-                s.CI_LOW: 4.0,
-                s.CI_HIGH: 5.0,
-                s.N_RESPONDENTS: 12,
-            }
-        )
+    return pd.DataFrame(rows)
+
+
+def choice_frame() -> pd.DataFrame:
+    """One persona's answers to two choice questions (as workbench.survey_choices gives)."""
+    rows = []
+    for qid, text, answers in (
+        ("Q5", "Which channel did you use?", [("Phone", 60.0), ("Chat", 30.0), ("Other", 10.0)]),
+        ("Q6", "Plan", [("Fibre", 70.0), ("Copper", 30.0)]),
+    ):
+        for answer, share in answers:
+            rows.append(
+                {
+                    s.PERSONA: PERSONAS[0],
+                    s.QUESTION_ID: qid,
+                    s.QUESTION_TEXT: text,
+                    "answer": answer,
+                    s.COUNT: int(share),
+                    s.SHARE: share,
+                    s.CI_LOW: share - 5,
+                    s.CI_HIGH: share + 5,
+                    s.N_RESPONDENTS: 100,
+                }
+            )
     return pd.DataFrame(rows)
 
 

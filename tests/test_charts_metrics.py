@@ -17,28 +17,59 @@ from workbench.charts_base import (
     TENTATIVE,
     UNCODED_LABEL,
 )
-from workbench.charts_metrics import agreement_chart, coding_progress, survey_metrics
+from workbench.charts_metrics import (
+    agreement_chart,
+    choice_shares,
+    coding_progress,
+    survey_metrics,
+)
 from workbench.codebook import builtin_codebook
 
 CB = builtin_codebook()
 
 
-def test_survey_metrics_one_panel_per_metric_with_intervals():
+def test_survey_metrics_one_panel_per_question_on_its_own_scale():
     metrics = F.metrics_frame()
     spec = survey_metrics(metrics, codebook=CB).to_dict()
-    panels = spec["hconcat"]
-    assert [p["layer"][0]["transform"][0]["filter"] for p in panels] == [
-        {"equal": m, "field": s.METRIC} for m in ("nps", "csat", "ces")
+    assert spec["columns"] == 2  # panels wrap: never one row wider than the page
+    panels = spec["concat"]
+    assert [p["title"] for p in panels] == [
+        "How likely are you to recommend us?",
+        "How satisfied are you?",
+        "How easy was it?",
     ]
+    domains = [p["layer"][1]["encoding"]["x"]["scale"]["domain"] for p in panels]
+    assert domains == [[-100, 100], [0, 100], [1.0, 7.0]]  # NPS, a share, a mean on 1-7
     nps_rule, nps_point = panels[0]["layer"]
     assert nps_rule["encoding"]["x"]["field"] == s.CI_LOW
     assert nps_rule["encoding"]["x2"]["field"] == s.CI_HIGH
     assert nps_point["encoding"]["x"]["field"] == s.ESTIMATE
-    assert nps_point["encoding"]["x"]["scale"]["domain"] == [-100, 100]
-    offset = nps_point["encoding"]["yOffset"]
-    assert offset["scale"]["domain"] == [ALL_STAGES_LABEL, "Support"]
+    assert nps_point["encoding"]["y"]["field"] == s.PERSONA  # several personas: one row each
+    assert panels[2]["layer"][1]["encoding"]["yOffset"]["field"] == STAGE_LABEL
     assert len(data_rows(spec)) == len(metrics)
     assert {r[STAGE_LABEL] for r in data_rows(spec)} == {ALL_STAGES_LABEL, "Support"}
+
+
+def test_survey_metrics_of_one_persona_have_a_row_per_stage():
+    metrics = F.metrics_frame()
+    one = metrics[metrics[s.PERSONA] == F.PERSONAS[0]]
+    spec = survey_metrics(one, codebook=CB).to_dict()
+    encoding = spec["concat"][2]["layer"][1]["encoding"]
+    assert encoding["y"]["field"] == STAGE_LABEL and "yOffset" not in encoding
+
+
+def test_choice_shares_bar_per_answer_with_interval():
+    shares = F.choice_frame()
+    spec = choice_shares(shares).to_dict()
+    panels = spec["concat"]
+    assert [p["title"] for p in panels] == ["Which channel did you use?", "Plan"]
+    bars, interval = panels[0]["layer"]
+    assert bars["encoding"]["x"]["field"] == s.SHARE
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert bars["encoding"]["y"]["sort"] == ["Phone", "Chat", "Other"]  # most given first
+    assert interval["encoding"]["x"]["field"] == s.CI_LOW
+    assert interval["encoding"]["x2"]["field"] == s.CI_HIGH
+    assert sorted(r["answer"] for r in data_rows(spec)) == sorted(shares["answer"])
 
 
 def test_agreement_chart_bars_per_pair_over_reference_bands():

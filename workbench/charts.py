@@ -53,13 +53,19 @@ from workbench.charts_base import (
     with_stage_labels,
     with_touchpoint_labels,
 )
-from workbench.charts_metrics import agreement_chart, coding_progress, survey_metrics
+from workbench.charts_metrics import (
+    agreement_chart,
+    choice_shares,
+    coding_progress,
+    survey_metrics,
+)
 from workbench.codebook import Codebook
 
 __all__ = [
     "THEME_NAME",
     "ChartError",
     "agreement_chart",
+    "choice_shares",
     "coding_progress",
     "emotion_curve",
     "enable_offline_rendering",

@@ -56,12 +56,7 @@ STATISTIC = "statistic"
 VALUE = "value"
 PAIR = "pair"
 
-METRIC_LABELS = {
-    schema.METRIC_NPS: "NPS",
-    schema.METRIC_CSAT: "CSAT (% top-2-box)",
-    "csat_mean": "CSAT (mean rating)",  # workbench.survey.CSAT_MEAN
-    schema.METRIC_CES: "CES (mean)",
-}
+METRIC_LABELS = schema.METRIC_LABELS
 STATISTIC_LABELS = {agr.KAPPA: "Cohen's κ", agr.ALPHA: "Krippendorff's α"}
 
 

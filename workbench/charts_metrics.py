@@ -33,12 +33,37 @@ from workbench.charts_base import (
 )
 from workbench.codebook import Codebook
 
-
 # --- survey metrics -------------------------------------------------------------------------
+PANEL = "panel"
+
+
+def _short(text: object, limit: int = 48) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _metric_domain(metric: str, scale: object) -> list[float] | None:
+    if metric == schema.METRIC_NPS:
+        return [-100, 100]
+    if metric in schema.PERCENT_METRICS:
+        return [0, 100]
+    if isinstance(scale, str) and "-" in scale:
+        low, _, high = scale.partition("-")
+        try:
+            return [float(low), float(high)]
+        except ValueError:
+            return None
+    return None
+
+
 def survey_metrics(
     metrics: pd.DataFrame, *, codebook: Codebook | None = None, title: str | None = None
 ) -> alt.ConcatChart:
-    """NPS / CSAT / CES per persona (and stage): estimate with its confidence interval."""
+    """Every survey measure per persona (and stage): estimate with its confidence interval.
+
+    One panel per question and measure, two panels a row, each on the measure's own scale
+    (NPS -100..100, shares 0..100 %, means on the answer scale).
+    """
     needed = [
         schema.PERSONA,
         schema.STAGE,
@@ -49,22 +74,35 @@ def survey_metrics(
         schema.N_RESPONDENTS,
     ]
     require_columns(metrics, needed, "survey metrics")
-    data, domain = with_stage_labels(metrics[needed], codebook)
+    extra = [c for c in (schema.QUESTION_ID, schema.QUESTION_TEXT, "scale") if c in metrics]
+    data, domain = with_stage_labels(metrics[needed + extra], codebook)
     data[STAGE_LABEL] = data[STAGE_LABEL].replace(NO_STAGE_LABEL, ALL_STAGES_LABEL)
     domain = [ALL_STAGES_LABEL if d == NO_STAGE_LABEL else d for d in domain]
     domain = sorted(domain, key=lambda d: d != ALL_STAGES_LABEL)
+    question = data.get(schema.QUESTION_TEXT, data.get(schema.QUESTION_ID))
+    data[PANEL] = question.map(_short) if question is not None else pd.Series("", index=data.index)
     data = as_data(data)
     personas = sorted(str(p) for p in pd.unique(data[schema.PERSONA]))
     found = list(pd.unique(data[schema.METRIC]))
     ordered = [m for m in METRIC_LABELS if m in found] + [
         m for m in found if m not in METRIC_LABELS
     ]
-    y = alt.Y(f"{schema.PERSONA}:N", sort=personas, scale=alt.Scale(domain=personas), title=None)
-    offset = alt.YOffset(f"{STAGE_LABEL}:N", sort=domain, scale=alt.Scale(domain=domain))
     color = alt.Color(
         f"{STAGE_LABEL}:N", sort=domain, scale=alt.Scale(domain=domain), title="Stage"
     )
+    if len(personas) == 1:  # one persona's report: a row per stage
+        y = alt.Y(f"{STAGE_LABEL}:N", sort=domain, scale=alt.Scale(domain=domain), title=None)
+        encode = {"y": y, "color": color}
+        height = alt.Step(16)
+    else:
+        y = alt.Y(
+            f"{schema.PERSONA}:N", sort=personas, scale=alt.Scale(domain=personas), title=None
+        )
+        offset = alt.YOffset(f"{STAGE_LABEL}:N", sort=domain, scale=alt.Scale(domain=domain))
+        encode = {"y": y, "yOffset": offset, "color": color}
+        height = alt.Step(40)
     tooltip = [
+        alt.Tooltip(f"{PANEL}:N", title="Question"),
         alt.Tooltip(f"{schema.PERSONA}:N", title="Persona"),
         alt.Tooltip(f"{STAGE_LABEL}:N", title="Stage"),
         alt.Tooltip(f"{schema.ESTIMATE}:Q", title="Estimate", format=".2f"),
@@ -74,24 +112,69 @@ def survey_metrics(
     ]
     panels = []
     for metric in ordered:
-        base = alt.Chart(as_data(data)).transform_filter(
-            alt.FieldEqualPredicate(field=schema.METRIC, equal=metric)
+        rows = data[data[schema.METRIC] == metric]
+        for panel in pd.unique(rows[PANEL]):
+            part = rows[rows[PANEL] == panel]
+            scale = part["scale"].iloc[0] if "scale" in part else None
+            bounds = _metric_domain(metric, scale)
+            x_scale = alt.Scale(domain=bounds) if bounds else alt.Scale(zero=False)
+            name = METRIC_LABELS.get(metric, metric)
+            base = alt.Chart(as_data(part))
+            bar = base.mark_rule(strokeWidth=2).encode(
+                x=alt.X(f"{schema.CI_LOW}:Q", scale=x_scale, title=name),
+                x2=f"{schema.CI_HIGH}:Q",
+                **encode,
+            )
+            point = base.mark_point(filled=True, size=60).encode(
+                x=alt.X(f"{schema.ESTIMATE}:Q", scale=x_scale, title=name),
+                tooltip=tooltip,
+                **encode,
+            )
+            panels.append(
+                alt.layer(bar, point).properties(width=260, height=height, title=str(panel))
+            )
+    return alt.concat(*panels, columns=2).properties(title=title or "Survey metrics (95% CI)")
+
+
+def choice_shares(shares: pd.DataFrame, *, title: str | None = None) -> alt.ConcatChart:
+    """Who answered what: the share of respondents per answer of each choice question, with
+    its 95% interval; one panel per question, two a row (one persona's shares)."""
+    needed = [
+        schema.QUESTION_ID,
+        schema.QUESTION_TEXT,
+        "answer",
+        schema.SHARE,
+        schema.CI_LOW,
+        schema.CI_HIGH,
+        schema.COUNT,
+        schema.N_RESPONDENTS,
+    ]
+    require_columns(shares, needed, "choice shares")
+    data = shares[needed].copy()
+    data[PANEL] = data[schema.QUESTION_TEXT].map(_short)
+    panels = []
+    for question in pd.unique(data[schema.QUESTION_ID]):
+        part = as_data(data[data[schema.QUESTION_ID] == question].reset_index(drop=True))
+        order = list(part["answer"])
+        y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
+        x = alt.X(f"{schema.SHARE}:Q", scale=alt.Scale(domain=[0, 100]), title="% of respondents")
+        tooltip = [
+            alt.Tooltip("answer:N", title="Answer"),
+            alt.Tooltip(f"{schema.SHARE}:Q", title="Share (%)", format=".1f"),
+            alt.Tooltip(f"{schema.CI_LOW}:Q", title="CI low", format=".1f"),
+            alt.Tooltip(f"{schema.CI_HIGH}:Q", title="CI high", format=".1f"),
+            alt.Tooltip(f"{schema.COUNT}:Q", title="Respondents giving it"),
+            alt.Tooltip(f"{schema.N_RESPONDENTS}:Q", title="Respondents answering"),
+        ]
+        base = alt.Chart(part)
+        bars = base.mark_bar(color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
+        ci = base.mark_rule(color=INK).encode(x=f"{schema.CI_LOW}:Q", x2=f"{schema.CI_HIGH}:Q", y=y)
+        panels.append(
+            alt.layer(bars, ci).properties(
+                width=220, height=alt.Step(18), title=str(part[PANEL].iloc[0])
+            )
         )
-        x_scale = alt.Scale(domain=[-100, 100]) if metric == schema.METRIC_NPS else alt.Scale()
-        name = METRIC_LABELS.get(metric, metric)
-        x = alt.X(f"{schema.CI_LOW}:Q", scale=x_scale, title=name)
-        bar = base.mark_rule(strokeWidth=2).encode(
-            x=x, x2=f"{schema.CI_HIGH}:Q", y=y, yOffset=offset, color=color
-        )
-        point = base.mark_point(filled=True, size=60).encode(
-            x=alt.X(f"{schema.ESTIMATE}:Q", scale=x_scale, title=name),
-            y=y,
-            yOffset=offset,
-            color=color,
-            tooltip=tooltip,
-        )
-        panels.append(alt.layer(bar, point).properties(width=220, height=alt.Step(40)))
-    return alt.hconcat(*panels).properties(title=title or "Survey metrics (95% CI)")
+    return alt.concat(*panels, columns=2).properties(title=title or "Choice answers (95% CI)")
 
 
 # --- coding progress and agreement ----------------------------------------------------------

@@ -8,6 +8,7 @@ that ``workbench init`` writes.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,13 @@ files: {{}}
 survey:
   id_column: null        # respondent id column (default: detected, e.g. ResponseId)
   persona_column: null   # persona / segment column (default: a column named persona or segment)
+  # persona_bands: [18, 35, 50, 65]   # a numeric persona column (age) in bands: 18-34 ... 65+
   open_questions: []     # question ids to treat as open text whatever their answers look like
+  # What each column is, where ingest's guess (printed per question) is wrong. Kinds: open,
+  # nps (0-10), recommend / retention / conversion (yes/no answers), yes_no, rating, csat,
+  # ces, numeric, choice, multiple_choice, id, date, url, email, name, metadata.
+  kinds: {{}}              # e.g. {{"Recommended IND": recommend, "Rating": csat, "ZIP code": id}}
+  scales: {{}}             # a rating's scale when its header does not say, e.g. {{Rating: 1-5}}
 
 ignore: []               # globs under data/raw to skip, e.g. ["drafts/*"]
 """
@@ -51,7 +58,15 @@ ignore: []               # globs under data/raw to skip, e.g. ["drafts/*"]
 _SECTIONS: dict[str, set[str]] = {
     "segments": {"unit", "max_chars"},
     "speakers": {"interviewers", "roles"},
-    "survey": {"id_column", "persona_column", "open_questions", "kinds", "delimiter"},
+    "survey": {
+        "id_column",
+        "persona_column",
+        "persona_bands",
+        "open_questions",
+        "kinds",
+        "scales",
+        "delimiter",
+    },
 }
 _TOP = {"name", "service", "segments", "speakers", "files", "survey", "ignore", "personas"}
 _FILE_KEYS = {"layout", "participant", "encoding", "persona"}
@@ -188,10 +203,43 @@ def parse_config(data: Any, source: str) -> StudyConfig:
             **{key: (None if value is None else str(value)) for key, value in settings.items()}
         )
     config.survey = dict(data.get("survey") or {})
+    _check_survey(config.survey, source)
     ignore = data.get("ignore") or []
     _expect(isinstance(ignore, list), source, "ignore", "a list of globs", ignore)
     config.ignore = [str(pattern) for pattern in ignore]
     return config
+
+
+def _check_survey(survey: dict[str, Any], source: str) -> None:
+    """The survey keys that are not plain strings have the shape they need."""
+    bands = survey.get("persona_bands")
+    if bands not in (None, []):
+        _expect(
+            isinstance(bands, list)
+            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bands),
+            source,
+            "survey.persona_bands",
+            "a list of numbers (the lower bound of each band, e.g. [18, 35, 50, 65])",
+            bands,
+        )
+    for key, shape in (("kinds", "column: kind"), ("scales", "column: low-high, e.g. 1-5")):
+        value = survey.get(key)
+        if value not in (None, {}):
+            _expect(
+                isinstance(value, dict), source, f"survey.{key}", f"a mapping of {shape}", value
+            )
+    for column, scale in (survey.get("scales") or {}).items():
+        _expect(
+            bool(re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", str(scale))),
+            source,
+            f"survey.scales.{column}",
+            "a scale written low-high, e.g. 1-5 or 0-10",
+            scale,
+        )
+    for key in ("open_questions",):
+        value = survey.get(key)
+        if value not in (None, []):
+            _expect(isinstance(value, list), source, f"survey.{key}", "a list of columns", value)
 
 
 def load_config(path: Path) -> StudyConfig:

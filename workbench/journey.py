@@ -387,6 +387,13 @@ class JourneyMap:
     survey: pd.DataFrame
     codebook_hash: str
     opportunity_evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Choice answers per persona (:func:`workbench.survey_choices.choice_shares`).
+    survey_choices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Metrics per answer of each choice question, per persona and for everyone (persona
+    #: None) (:func:`workbench.survey_choices.metrics_by_answer`).
+    survey_by_answer: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Rating questions whose answers break their scale (never averaged).
+    survey_not_averaged: pd.DataFrame = field(default_factory=pd.DataFrame)
     min_participants: int = 3
     warnings: list[str] = field(default_factory=list)
 
@@ -438,11 +445,12 @@ def build_journey_map(
     opportunities, opp_evidence = opp.opportunities(
         rows, order, negative, min_participants=min_participants, k=k, notes=notes
     )
-    survey = pd.DataFrame()
     if questions is not None and responses is not None:
-        from workbench.survey import survey_metrics  # imports scipy: only when needed
+        from workbench.survey_choices import survey_tables  # imports scipy: only when needed
 
-        survey = survey_metrics(questions, responses, coded=coded, persona=persona)
+        survey = survey_tables(questions, responses, coded=coded, persona=persona)
+    else:
+        survey = None
     warnings = []
     if schema.CODEBOOK_HASH in coded.columns:
         hashes = set(coded[schema.CODEBOOK_HASH].dropna().unique()) - {codebook.hash}
@@ -457,7 +465,10 @@ def build_journey_map(
         emotions=emotion_mix(rows, codebook),
         evidence=ev.evidence_quotes(rows, order, k=k),
         opportunities=opportunities,
-        survey=survey,
+        survey=survey.metrics if survey else pd.DataFrame(),
+        survey_choices=survey.choices if survey else pd.DataFrame(),
+        survey_by_answer=survey.by_answer if survey else pd.DataFrame(),
+        survey_not_averaged=survey.not_averaged if survey else pd.DataFrame(),
         codebook_hash=codebook.hash,
         opportunity_evidence=opp_evidence,
         min_participants=min_participants,

@@ -164,7 +164,13 @@ def _persona_charts(
     if not survey.empty:
         made["survey_metrics"] = (
             ch.survey_metrics(survey, codebook=codebook),
-            "Survey metrics with 95% intervals, overall and per stage the answers were coded to.",
+            "Survey measures with 95% intervals, overall and per stage the answers were coded to.",
+        )
+    choices = mine(jm.survey_choices)
+    if not choices.empty:
+        made["choice_shares"] = (
+            ch.choice_shares(choices),
+            "Share of the persona's respondents giving each answer, with 95% intervals.",
         )
     out = {}
     for name, (chart, caption) in made.items():

@@ -15,6 +15,7 @@ import pandas as pd
 from workbench import __version__, schema
 from workbench import report_html as h
 from workbench import report_methods as rm
+from workbench import report_survey as rs
 from workbench.codebook import Codebook
 from workbench.coverage import map_coverage
 from workbench.journey import JourneyMap
@@ -78,6 +79,7 @@ def persona_summary(
     people = map_coverage(coded, persona) if coded is not None else None
     top = _mine(jm.opportunities, persona).sort_values(schema.RANK).head(3)
     nps = _nps(jm.survey, persona)
+    measure = rs.headline(jm.survey, persona)
     return {
         "persona": persona,
         "folder": folder,
@@ -90,6 +92,7 @@ def persona_summary(
         "weak_stages": int(stages[schema.WEAK_EVIDENCE].sum()),
         "nps": None if nps is None else nps["nps"],
         "nps_ci": None if nps is None else nps["ci"],
+        "headline": measure,
         "top_opportunities": top[OPPORTUNITY_ID].tolist(),
     }
 
@@ -189,29 +192,6 @@ def _opportunities(ctx: PageContext, persona: str) -> h.Markup:
     )
 
 
-def _survey(ctx: PageContext, persona: str) -> h.Markup:
-    survey = _mine(ctx.jm.survey, persona)
-    if survey.empty:
-        return h.paragraph("No survey answers for this persona.", "note")
-    stage_l = ctx.labels("stages")
-    survey = survey.assign(_all=survey[schema.STAGE].notna()).sort_values(
-        [schema.METRIC, "_all", schema.STAGE], na_position="first"
-    )
-    rows = [
-        [
-            str(r[schema.METRIC]).upper(),
-            r[schema.QUESTION_ID],
-            stage_l.get(r[schema.STAGE], r[schema.STAGE]) if r["_all"] else "All stages",
-            h.number(r[schema.ESTIMATE], 1),
-            f"[{h.number(r[schema.CI_LOW], 1)}, {h.number(r[schema.CI_HIGH], 1)}]",
-            r[schema.N_RESPONDENTS],
-        ]
-        for r in survey.to_dict("records")
-    ]
-    headers = ["Metric", "Question", "Stage", "Estimate", "95% CI", "Respondents"]
-    return h.table(headers, rows, numeric=(3, 4, 5))
-
-
 def evidence_appendix(ctx: PageContext, persona: str) -> h.Markup:
     """Every quote behind every stage of the persona, grouped by stage, with provenance."""
     evidence = _mine(ctx.jm.evidence, persona).sort_values([schema.STAGE_ORDER, schema.RANK])
@@ -276,11 +256,21 @@ def evidence_appendix(ctx: PageContext, persona: str) -> h.Markup:
     return h.Markup("\n".join(parts))
 
 
+def _headline_value(measure: dict[str, Any] | None) -> str:
+    if measure is None:
+        return "–"
+    if measure["metric"] == schema.METRIC_NPS:
+        return f"{measure['estimate']:+.0f}"
+    if measure["metric"] in schema.PERCENT_METRICS:
+        return f"{measure['estimate']:.0f}%"
+    return h.number(measure["estimate"])
+
+
 def persona_page(ctx: PageContext, persona: str, figures: dict[str, h.Markup]) -> str:
     """The self-contained report of one persona."""
     stages = _mine(ctx.jm.stages, persona)
     info = persona_summary(ctx.jm, persona, "", "")
-    nps = "–" if info["nps"] is None else f"{info['nps']:+.0f}"
+    measure = info["headline"]
     coverage = map_coverage(ctx.coded, persona)
     body = [
         h.cards(
@@ -289,7 +279,10 @@ def persona_page(ctx: PageContext, persona: str, figures: dict[str, h.Markup]) -
                 ("survey respondents", coverage.respondents),
                 ("segments on the map", info["n_segments"]),
                 ("stages with weak evidence", info["weak_stages"]),
-                ("NPS", nps),
+                (
+                    measure["label"] if measure else "survey measure",
+                    _headline_value(measure),
+                ),
             ]
         ),
         _key_moments(ctx, persona),
@@ -312,7 +305,7 @@ def persona_page(ctx: PageContext, persona: str, figures: dict[str, h.Markup]) -
             _opportunities(ctx, persona),
         ),
         h.section(
-            "survey", "Survey", figures.get("survey_metrics", h.Markup("")), _survey(ctx, persona)
+            "survey", "Survey", *rs.survey_section(ctx.jm, persona, ctx.labels("stages"), figures)
         ),
         h.section("evidence", "Evidence appendix", evidence_appendix(ctx, persona)),
         h.section(
@@ -346,11 +339,12 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         _, stage, category = [*oid.split("/"), "", "", ""][:3]
         return f"{pain_l.get(category, category)} · {stage_l.get(stage, stage)}"
 
+    measures = [s["headline"] for s in summaries if s.get("headline")]
+    metric = measures[0]["metric"] if measures else None
     rows = []
     for s in summaries:
-        nps = "–" if s["nps"] is None else f"{s['nps']:+.0f}"
-        if s["nps_ci"]:
-            nps += f" [{s['nps_ci'][0]:+.0f}, {s['nps_ci'][1]:+.0f}]"
+        same = s.get("headline") and s["headline"]["metric"] == metric
+        nps = s["headline"]["text"] if same else "–"
         tops = h.Markup("<br>".join(h.esc(opportunity(o)) for o in s["top_opportunities"]))
         rows.append(
             [
@@ -369,7 +363,7 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         "Survey respondents",
         "Segments on the map",
         "Weak stages",
-        "NPS [95% CI]",
+        f"{measures[0]['label']} [95% CI]" if measures else "Survey measure",
         "Top opportunities",
     ]
     body = [
@@ -385,6 +379,9 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         ),
         h.section("comparison", "Persona comparison", comparison),
     ]
+    survey = rs.survey_comparison(ctx.jm, [s["persona"] for s in summaries])
+    if survey:
+        body.append(h.section("survey", "Survey answers by persona", survey))
     if ctx.jm.warnings:
         body.append(h.section("warnings", "Warnings", *ctx.jm.warnings))
     return h.page(

@@ -50,6 +50,12 @@ QUESTION_TEXT = "question_text"
 QUESTION_KIND = "kind"
 QUESTION_METRIC = "metric"
 QUESTION_POSITION = "position"
+QUESTION_SCALE = "scale"  # "1-5", "0-10" for ratings and NPS; "mixed" when answers break it
+N_ANSWERS = "n_answers"
+N_DISTINCT = "n_distinct"
+EXAMPLE = "example"
+KIND_NOTE = "kind_note"  # why a guessed kind may be wrong (None when it is clear)
+QUESTION_ROLE = "role"  # respondent_id or persona for the columns that say who answered
 RESPONDENT_ID = "respondent_id"
 VALUE = "value"
 VALUE_NUM = "value_num"
@@ -122,14 +128,65 @@ UNITS = (UNIT_TURN, UNIT_SENTENCE, UNIT_ANSWER)
 
 KIND_OPEN = "open_text"
 KIND_NPS = "nps"
+KIND_YES_NO = "yes_no"
 KIND_RATING = "rating"
+KIND_NUMERIC = "numeric"
 KIND_CHOICE = "choice"
+KIND_MULTI = "multiple_choice"
+KIND_ID = "id"
+KIND_DATE = "date"
+KIND_URL = "url"
+KIND_EMAIL = "email"
+KIND_NAME = "name"
 KIND_METADATA = "metadata"
-QUESTION_KINDS = (KIND_OPEN, KIND_NPS, KIND_RATING, KIND_CHOICE, KIND_METADATA)
+QUESTION_KINDS = (
+    KIND_OPEN, KIND_NPS, KIND_YES_NO, KIND_RATING, KIND_NUMERIC, KIND_CHOICE, KIND_MULTI,
+    KIND_ID, KIND_DATE, KIND_URL, KIND_EMAIL, KIND_NAME, KIND_METADATA,
+)  # fmt: skip
+#: Kinds whose answers are kept as closed answers (the responses table).
+CLOSED_KINDS = (KIND_NPS, KIND_YES_NO, KIND_RATING, KIND_NUMERIC, KIND_CHOICE, KIND_MULTI)
+#: How each kind reads in tables a researcher sees.
+KIND_LABELS = {
+    KIND_OPEN: "open text", KIND_NPS: "NPS (0-10)", KIND_YES_NO: "yes/no",
+    KIND_RATING: "rating", KIND_NUMERIC: "number", KIND_CHOICE: "single choice",
+    KIND_MULTI: "multiple choice", KIND_ID: "id or code", KIND_DATE: "date", KIND_URL: "URL",
+    KIND_EMAIL: "email", KIND_NAME: "name", KIND_METADATA: "metadata",
+}  # fmt: skip
+
+ROLE_RESPONDENT_ID = "respondent_id"
+ROLE_PERSONA = "persona"
 
 METRIC_NPS = "nps"
 METRIC_CSAT = "csat"
 METRIC_CES = "ces"
+METRIC_RECOMMEND = "recommend"
+METRIC_RETENTION = "retention"
+METRIC_CONVERSION = "conversion"
+# ... and the measures computed from them (workbench.survey): shares in %, means on the scale
+METRIC_CSAT_MEAN = "csat_mean"
+METRIC_RATING_MEAN = "rating_mean"
+METRIC_RATING_TOP2 = "rating_top2"
+METRIC_YES_SHARE = "yes_share"
+METRIC_MEAN = "mean"
+#: Measures that are percentages (0-100) rather than means on an answer scale.
+PERCENT_METRICS = (
+    METRIC_RECOMMEND, METRIC_CSAT, METRIC_RATING_TOP2, METRIC_RETENTION, METRIC_CONVERSION,
+    METRIC_YES_SHARE,
+)  # fmt: skip
+#: How each measure reads in reports and charts, in the order they are shown.
+METRIC_LABELS = {
+    METRIC_NPS: "NPS",
+    METRIC_RECOMMEND: "Would recommend (%)",
+    METRIC_CSAT: "CSAT (% top-2-box)",
+    METRIC_CSAT_MEAN: "CSAT (mean rating)",
+    METRIC_RATING_TOP2: "Rating (% top-2-box)",
+    METRIC_RATING_MEAN: "Rating (mean)",
+    METRIC_CES: "CES (mean)",
+    METRIC_RETENTION: "Retention (%)",
+    METRIC_CONVERSION: "Conversion (%)",
+    METRIC_YES_SHARE: "Yes (%)",
+    METRIC_MEAN: "Mean",
+}
 
 # A human decision that a segment carries no journey evidence (small talk, an aside, a
 # template line): stored as the stage value; the map leaves such segments out and counts them.
@@ -190,6 +247,12 @@ QUESTIONS: dict[str, str] = {
     QUESTION_KIND: STRING,
     QUESTION_METRIC: STRING,
     QUESTION_POSITION: "int64",
+    QUESTION_SCALE: STRING,
+    N_ANSWERS: "int64",
+    N_DISTINCT: "int64",
+    EXAMPLE: STRING,
+    KIND_NOTE: STRING,
+    QUESTION_ROLE: STRING,
 }
 
 RESPONSES: dict[str, str] = {

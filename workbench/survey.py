@@ -1,17 +1,21 @@
-"""Closed-question survey metrics with confidence intervals: NPS, CSAT and CES.
+"""Closed-question survey metrics with confidence intervals, each on its own scale.
 
-Metric questions are found through the questions table (``metric`` = ``nps``, ``csat`` or
-``ces``); answers are the numeric values (``value_num``) of the long responses table.
+Which metric a question feeds comes from the questions table (``kind``, ``metric``, ``scale``,
+see :mod:`workbench.ingest.question_kinds`); answers are the numbers (``value_num``) of the long
+responses table.
 
-* **NPS** (0–10): ``100 * (share 9–10 − share 0–6)``. Interval: normal approximation with the
-  standard NPS variance ``(p_promoters + p_detractors − (p_promoters − p_detractors)²) / n``,
-  clipped to [-100, 100] (with one respondent, or all answers alike, the interval is the point).
-* **CSAT**: ``csat`` is the percentage of top-two-box answers (4–5 on a 1–5 scale; 6–7 on 1–7;
-  9–10 on 0–10 — the scale is the smallest of 5, 7, 10 holding every answer) with a Wilson score
-  interval; ``csat_mean`` is the mean answer with a Student-t interval.
-* **CES**: ``ces`` is the mean answer on its scale with a Student-t interval, clipped to the
-  scale (NaN bounds with fewer than 2 answers). The scale (``scale``, e.g. ``1-7``) is the
-  smallest of 1–5, 1–7, 1–10 (0–… when a 0 occurs) holding every answer.
+* **NPS** (0–10 questions only): ``100 * (share 9–10 − share 0–6)``. Interval: normal
+  approximation with the standard NPS variance ``(p_promoters + p_detractors − (p_promoters −
+  p_detractors)²) / n``, clipped to [-100, 100].
+* **Yes/no**: the percentage answering yes (``recommend``, ``retention``, ``conversion`` where
+  the question is one, else ``yes_share``) with a Wilson score interval.
+* **Ratings**: the mean answer on the question's scale with a Student-t interval (clipped to the
+  scale), and the top-two-box percentage (4–5 on 1–5, 6–7 on 1–7, 9–10 on 0–10) with a Wilson
+  interval. A satisfaction question's are ``csat`` (top-2-box) and ``csat_mean``; an effort
+  question's mean is ``ces``; any other rating's are ``rating_top2`` and ``rating_mean``. A
+  question whose answers break their scale (``scale`` ``mixed``) is never averaged: see
+  :func:`not_averaged`.
+* **Numbers** (age, counts): the mean with a Student-t interval (``mean``).
 
 Rows: every persona (``persona`` NaN ⇒ ``"unassigned"``) and, when several personas are present,
 all respondents together (``persona`` None). **Per stage**: a respondent whose open answers were
@@ -30,14 +34,20 @@ from scipy import stats
 
 from workbench import schema
 
-CSAT_MEAN = "csat_mean"
+CSAT_MEAN = schema.METRIC_CSAT_MEAN
+RATING_MEAN = schema.METRIC_RATING_MEAN
+RATING_TOP2 = schema.METRIC_RATING_TOP2
+YES_SHARE = schema.METRIC_YES_SHARE
+MEAN = schema.METRIC_MEAN
 SCALE = "scale"
 UNASSIGNED = "unassigned"
+MIXED = "mixed"
 LEVEL = 0.95
 COLUMNS = [
     schema.PERSONA,
     schema.STAGE,
     schema.QUESTION_ID,
+    schema.QUESTION_TEXT,
     schema.METRIC,
     SCALE,
     schema.ESTIMATE,
@@ -45,6 +55,15 @@ COLUMNS = [
     schema.CI_HIGH,
     schema.N_RESPONDENTS,
 ]
+_METRIC_KINDS = {
+    schema.METRIC_NPS: schema.KIND_NPS,
+    schema.METRIC_CSAT: schema.KIND_RATING,
+    schema.METRIC_CES: schema.KIND_RATING,
+    schema.METRIC_RECOMMEND: schema.KIND_YES_NO,
+    schema.METRIC_RETENTION: schema.KIND_YES_NO,
+    schema.METRIC_CONVERSION: schema.KIND_YES_NO,
+}
+_MEASURED = (schema.KIND_NPS, schema.KIND_YES_NO, schema.KIND_RATING, schema.KIND_NUMERIC)
 
 
 def nps(promoters: np.ndarray, detractors: np.ndarray, n: np.ndarray, level: float = LEVEL):
@@ -94,12 +113,77 @@ def mean_interval(mean: np.ndarray, std: np.ndarray, n: np.ndarray, level: float
     return mean - half, mean + half
 
 
-def _scale(values: pd.Series, metric: str) -> tuple[float, float]:
-    if metric == schema.METRIC_NPS:
+def parse_scale(label: object) -> tuple[float, float] | None:
+    """``(low, high)`` of a scale label such as ``"1-5"`` (None for none or ``mixed``).
+
+    Examples
+    --------
+    >>> parse_scale("1-5"), parse_scale("mixed"), parse_scale(None)
+    ((1.0, 5.0), None, None)
+    """
+    if not isinstance(label, str) or "-" not in label:
+        return None
+    low, _, high = label.partition("-")
+    try:
+        return float(low), float(high)
+    except ValueError:
+        return None
+
+
+def _scale(values: pd.Series, kind: str, label: object) -> tuple[float, float] | None:
+    if kind == schema.KIND_NPS:
         return 0.0, 10.0
+    if kind != schema.KIND_RATING:
+        return None
+    declared = parse_scale(label)
+    if declared:
+        return declared
     top = values.max()
     high = next((s for s in (5.0, 7.0, 10.0) if top <= s), float(top))
     return (0.0 if values.min() < 1 else 1.0), high
+
+
+def measured_questions(questions: pd.DataFrame) -> pd.DataFrame:
+    """The questions that feed a metric, with their kind, metric and scale filled in.
+
+    Tables written before kinds carried their own scale (or built by hand with a ``metric``
+    only) get the kind the metric implies.
+    """
+    q = questions.copy()
+    metric = q[schema.QUESTION_METRIC].astype(object)
+    metric = metric.where(metric.notna(), None)
+    q[schema.QUESTION_METRIC] = metric
+    kind = (
+        q[schema.QUESTION_KIND].astype(object)
+        if schema.QUESTION_KIND in q.columns
+        else pd.Series(None, index=q.index, dtype=object)
+    )
+    kind = kind.where(kind.notna(), metric.map(_METRIC_KINDS))
+    q[schema.QUESTION_KIND] = kind
+    if schema.QUESTION_SCALE not in q.columns:
+        q[schema.QUESTION_SCALE] = None
+    if schema.QUESTION_TEXT not in q.columns:
+        q[schema.QUESTION_TEXT] = q[schema.QUESTION_ID]
+    mixed = q[schema.QUESTION_SCALE].astype(object).eq(MIXED).fillna(False)
+    keep = kind.isin(_MEASURED).fillna(False) & ~mixed
+    columns = [
+        schema.SOURCE_ID,
+        schema.QUESTION_ID,
+        schema.QUESTION_TEXT,
+        schema.QUESTION_KIND,
+        schema.QUESTION_METRIC,
+        schema.QUESTION_SCALE,
+    ]
+    return q.loc[keep, columns]
+
+
+def not_averaged(questions: pd.DataFrame) -> pd.DataFrame:
+    """Rating questions whose answers break their scale, with the reason (never averaged)."""
+    if schema.QUESTION_SCALE not in questions.columns:
+        return questions.iloc[:0]
+    mixed = questions[schema.QUESTION_SCALE].astype(object).eq(MIXED).fillna(False)
+    columns = [c for c in (schema.QUESTION_TEXT, schema.KIND_NOTE) if c in questions.columns]
+    return questions.loc[mixed, [schema.SOURCE_ID, schema.QUESTION_ID, *columns]]
 
 
 def stage_links(coded: pd.DataFrame) -> pd.DataFrame:
@@ -116,26 +200,32 @@ def stage_links(coded: pd.DataFrame) -> pd.DataFrame:
     return links.rename(columns={schema.PARTICIPANT_ID: schema.RESPONDENT_ID})
 
 
-def _groups(answers: pd.DataFrame, by: list[str], metric: str, scale: tuple[float, float]):
-    """One row per group of ``by``: the metric rows of ``answers`` (one answer per respondent)."""
+def _groups(answers: pd.DataFrame, by: list[str], kind: str, metric, scale):
+    """One row per group of ``by`` and metric: the rows of ``answers`` (one per respondent)."""
     value = answers[schema.VALUE_NUM]
-    low, high = scale
+    high = scale[1] if scale else np.inf
     frame = answers.assign(
-        _promoter=value >= 9,
-        _detractor=value <= 6,
-        _top=value >= high - 1,
+        _promoter=value >= 9, _detractor=value <= 6, _top=value >= high - 1, _yes=value >= 1
     )
-    g = frame.groupby(by, dropna=False, sort=True)
-    agg = g.agg(
-        n=(schema.VALUE_NUM, "size"),
-        mean=(schema.VALUE_NUM, "mean"),
-        std=(schema.VALUE_NUM, "std"),
-        promoters=("_promoter", "sum"),
-        detractors=("_detractor", "sum"),
-        top=("_top", "sum"),
-    ).reset_index()
+    agg = (
+        frame.groupby(by, dropna=False, sort=True)
+        .agg(
+            n=(schema.VALUE_NUM, "size"),
+            mean=(schema.VALUE_NUM, "mean"),
+            std=(schema.VALUE_NUM, "std"),
+            promoters=("_promoter", "sum"),
+            detractors=("_detractor", "sum"),
+            top=("_top", "sum"),
+            yes=("_yes", "sum"),
+        )
+        .reset_index()
+    )
     n = agg["n"].to_numpy(dtype=np.float64)
-    label = f"{low:g}-{high:g}"
+    label = (
+        "yes/no"
+        if kind == schema.KIND_YES_NO
+        else (f"{scale[0]:g}-{scale[1]:g}" if scale else None)
+    )
     parts = []
 
     def part(name: str, estimate, ci_low, ci_high) -> None:
@@ -152,16 +242,28 @@ def _groups(answers: pd.DataFrame, by: list[str], metric: str, scale: tuple[floa
             )
         )
 
+    def share(name: str, successes: np.ndarray) -> None:
+        lo, hi = wilson_interval(successes, n)
+        part(name, 100 * successes / n, 100 * lo, 100 * hi)
+
     mean, std = agg["mean"].to_numpy(dtype=float), agg["std"].to_numpy(dtype=float)
-    if metric == schema.METRIC_NPS:
-        est, lo, hi = nps(agg["promoters"].to_numpy(), agg["detractors"].to_numpy(), n)
-        part(schema.METRIC_NPS, est, lo, hi)
+    interval = mean_interval(mean, std, n)
+    if scale:
+        interval = np.clip(interval, *scale)
+    if kind == schema.KIND_NPS:
+        part(schema.METRIC_NPS, *nps(agg["promoters"].to_numpy(), agg["detractors"].to_numpy(), n))
+    elif kind == schema.KIND_YES_NO:
+        share(metric if isinstance(metric, str) else YES_SHARE, agg["yes"].to_numpy())
+    elif kind == schema.KIND_NUMERIC:
+        part(MEAN, mean, *interval)
+    elif metric == schema.METRIC_CES:
+        part(schema.METRIC_CES, mean, *interval)
     elif metric == schema.METRIC_CSAT:
-        lo, hi = wilson_interval(agg["top"].to_numpy(), n)
-        part(schema.METRIC_CSAT, 100 * agg["top"].to_numpy() / n, 100 * lo, 100 * hi)
-        part(CSAT_MEAN, mean, *np.clip(mean_interval(mean, std, n), low, high))
+        share(schema.METRIC_CSAT, agg["top"].to_numpy())
+        part(CSAT_MEAN, mean, *interval)
     else:
-        part(metric, mean, *np.clip(mean_interval(mean, std, n), low, high))
+        share(RATING_TOP2, agg["top"].to_numpy())
+        part(RATING_MEAN, mean, *interval)
     return parts
 
 
@@ -173,13 +275,14 @@ def survey_metrics(
     persona: str | Sequence[str] | None = None,
     level: float = LEVEL,
 ) -> pd.DataFrame:
-    """NPS, CSAT and CES per persona (and per stage where answers were coded), tidy.
+    """Every closed metric per persona (and per stage where answers were coded), tidy.
 
     Returns
     -------
     pandas.DataFrame
-        ``persona, stage, question_id, metric, scale, estimate, ci_low, ci_high,
-        n_respondents``; NPS in -100..100, ``csat`` in percent, means on the answer scale.
+        ``persona, stage, question_id, question_text, metric, scale, estimate, ci_low,
+        ci_high, n_respondents``; NPS in -100..100, shares in percent, means on the answer
+        scale.
 
     Examples
     --------
@@ -203,13 +306,8 @@ def survey_metrics(
         ],
         name="responses",
     )
-    metrics = questions.loc[
-        questions[schema.QUESTION_METRIC]
-        .isin([schema.METRIC_NPS, schema.METRIC_CSAT, schema.METRIC_CES])
-        .fillna(False),
-        [schema.SOURCE_ID, schema.QUESTION_ID, schema.QUESTION_METRIC],
-    ]
-    answers = responses.merge(metrics, on=[schema.SOURCE_ID, schema.QUESTION_ID])
+    measured = measured_questions(questions)
+    answers = responses.merge(measured, on=[schema.SOURCE_ID, schema.QUESTION_ID])
     answers = answers[answers[schema.VALUE_NUM].notna()].copy()
     answers[schema.PERSONA] = answers[schema.PERSONA].astype(object).fillna(UNASSIGNED)
     if persona is not None:
@@ -223,22 +321,26 @@ def survey_metrics(
     )
     several = answers[schema.PERSONA].nunique() > 1
     parts: list[pd.DataFrame] = []
-    for (_, question, metric), rows in answers.groupby(
-        [schema.SOURCE_ID, schema.QUESTION_ID, schema.QUESTION_METRIC], sort=False
-    ):
-        scale = _scale(rows[schema.VALUE_NUM], metric)
-        stage_rows = staged[staged[schema.QUESTION_ID] == question]
+    keys = [schema.SOURCE_ID, schema.QUESTION_ID]
+    for (source, question), rows in answers.groupby(keys, sort=False):
+        first = rows.iloc[0]
+        kind, metric = first[schema.QUESTION_KIND], first[schema.QUESTION_METRIC]
+        scale = _scale(rows[schema.VALUE_NUM], kind, first[schema.QUESTION_SCALE])
+        stage_rows = staged[
+            (staged[schema.SOURCE_ID] == source) & (staged[schema.QUESTION_ID] == question)
+        ]
         combos = [(rows, [schema.PERSONA]), (stage_rows, [schema.PERSONA, schema.STAGE])]
         if several:
             combos += [
                 (rows.assign(**{schema.PERSONA: None}), [schema.PERSONA]),
                 (stage_rows.assign(**{schema.PERSONA: None}), [schema.PERSONA, schema.STAGE]),
             ]
+        text = first[schema.QUESTION_TEXT]
         for frame, by in combos:
             if len(frame):
                 parts.extend(
-                    p.assign(**{schema.QUESTION_ID: question})
-                    for p in _groups(frame, by, metric, scale)
+                    p.assign(**{schema.QUESTION_ID: question, schema.QUESTION_TEXT: text})
+                    for p in _groups(frame, by, kind, metric, scale)
                 )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})

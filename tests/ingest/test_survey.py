@@ -17,6 +17,7 @@ from workbench.ingest.base import SurveyResult, decode
 from workbench.ingest.survey import SurveyOptions, read_survey_text, read_survey_xlsx
 
 QUALTRICS = "formats/qualtrics"
+NOT_ANSWERS = {schema.KIND_METADATA, schema.KIND_ID}  # columns that are never answers
 BRIGHTWAVE = Path("data/raw/surveys/brightwave_cx_survey_2026-10.csv")
 
 
@@ -88,7 +89,7 @@ def test_real_qualtrics_export(shared_data: Path) -> None:
     assert kinds["Q1"][0] == schema.KIND_CHOICE
     assert kinds["Q2"][0] == schema.KIND_OPEN
     for meta in ("StartDate", "ResponseId", "IPAddress", "Duration (in seconds)", "Q2 - Topics"):
-        assert kinds[meta][0] == schema.KIND_METADATA, meta
+        assert kinds[meta][0] in NOT_ANSWERS, meta
     assert _responses(result, "Q1") == {"R_2YPOQ602ER1jkf1": "2"}
     assert len(result.answers) == 1
     answer = result.answers[0]
@@ -111,7 +112,8 @@ def test_real_qualtrics_legacy_export(shared_data: Path) -> None:
     assert q.loc["Q2", schema.QUESTION_TEXT] == "This is a free text question."
     assert "" not in q.index and len(q) == 15  # the empty trailing column is dropped
     kinds = _kinds(result)
-    assert {kinds[f"V{i}"][0] for i in range(1, 11)} == {schema.KIND_METADATA}
+    assert {kinds[f"V{i}"][0] for i in range(1, 11)} <= NOT_ANSWERS
+    assert kinds["V1"][0] == schema.KIND_ID  # ResponseID, the respondent id
     assert kinds["LocationAccuracy"][0] == schema.KIND_METADATA
     assert kinds["Q2"][0] == schema.KIND_OPEN
     assert _responses(result, "Q1") == {"R_2YPOQ602ER1jkf1": "2"}
@@ -173,11 +175,11 @@ def test_qualtrics_layout_kinds_and_values(delimiter: str, name: str) -> None:
     assert kinds["Q1"] == (schema.KIND_NPS, schema.METRIC_NPS)
     assert kinds["Q2"] == (schema.KIND_RATING, schema.METRIC_CSAT)
     assert kinds["Q3"] == (schema.KIND_RATING, schema.METRIC_CES)
-    assert kinds["Q4"][0] == schema.KIND_CHOICE  # comma-joined multi-select
+    assert kinds["Q4"][0] == schema.KIND_MULTI  # comma-joined multi-select
     assert kinds["Q5"][0] == schema.KIND_CHOICE
     assert kinds["Q6_TEXT"][0] == schema.KIND_OPEN
     for meta in ("StartDate", "ResponseId", "persona"):
-        assert kinds[meta][0] == schema.KIND_METADATA
+        assert kinds[meta][0] in NOT_ANSWERS
     q = result.questions.set_index(schema.QUESTION_ID)
     assert q.loc["Q2", schema.QUESTION_TEXT] == "Overall, how satisfied are you with Brightwave?"
     assert list(result.questions[schema.QUESTION_POSITION]) == list(range(1, 10))
@@ -253,7 +255,7 @@ def _check_surveymonkey(result: SurveyResult) -> None:
     assert kinds[other][0] == schema.KIND_OPEN
     assert kinds["why_did_you_choose_brightwave"][0] == schema.KIND_OPEN
     for meta in ("respondent_id", "collector_id", "ip_address", "custom_data_1", "start_date"):
-        assert kinds[meta][0] == schema.KIND_METADATA, meta
+        assert kinds[meta][0] in NOT_ANSWERS, meta
     assert _responses(result, nps) == {"114000001": "9", "114000002": "4", "114000003": "10"}
     assert sorted((a.respondent_id, a.question_id, a.text) for a in result.answers) == [
         ("114000001", "why_did_you_choose_brightwave", "Cheapest fibre deal in my area"),
@@ -333,7 +335,9 @@ def test_generic_csv_keeps_strings_as_exported() -> None:
     result = read_survey_text(_csv(GENERIC), "generic.csv")
     assert result.format == "generic"
     kinds = _kinds(result)
-    assert kinds["respondent_id"][0] == schema.KIND_METADATA
+    assert kinds["respondent_id"][0] == schema.KIND_ID
+    roles = result.questions.set_index(schema.QUESTION_ID)[schema.QUESTION_ROLE]
+    assert (roles["respondent_id"], roles["segment"]) == ("respondent_id", "persona")
     assert kinds["segment"][0] == schema.KIND_METADATA  # the persona column
     assert kinds["comments"][0] == schema.KIND_OPEN
     plan = _responses(result, "plan")

@@ -232,7 +232,7 @@ class TableBuilder:
         )
         return {
             "respondents": int(respondents),
-            "questions": len(questions),
+            "questions": question_summary(survey.questions),
             "segments": n_segments,
         }
 
@@ -263,3 +263,31 @@ class TableBuilder:
             else schema.empty_frame(schema.RESPONSES)
         )
         return segments, documents, questions, responses
+
+
+def question_summary(questions: pd.DataFrame) -> list[dict[str, Any]]:
+    """What ingest says about each column of a survey: kind, scale, answers and an example.
+
+    Plain JSON types, for the ingest report and the per-question table ``ingest`` prints.
+    """
+    out = []
+    for row in questions.to_dict("records"):
+        out.append(
+            {
+                "question": row[schema.QUESTION_ID],
+                "text": row[schema.QUESTION_TEXT],
+                "kind": row[schema.QUESTION_KIND],
+                "metric": _plain(row.get(schema.QUESTION_METRIC)),
+                "scale": _plain(row.get(schema.QUESTION_SCALE)),
+                "answers": int(row.get(schema.N_ANSWERS) or 0),
+                "distinct": int(row.get(schema.N_DISTINCT) or 0),
+                "example": _plain(row.get(schema.EXAMPLE)),
+                "unsure": _plain(row.get(schema.KIND_NOTE)),
+                "role": _plain(row.get(schema.QUESTION_ROLE)),
+            }
+        )
+    return out
+
+
+def _plain(value: Any) -> Any:
+    return None if value is None or value is pd.NA or value != value else value

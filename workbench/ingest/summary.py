@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench import schema
+
+ROLES = {schema.ROLE_RESPONDENT_ID: "respondent id", schema.ROLE_PERSONA: "persona"}
 _STATUS = {"ok": "ok", "failed": "FAILED", "skipped": "skipped"}
 
 
@@ -13,6 +16,52 @@ def _table(title: str, counts: dict[str, int]) -> list[str]:
     width = max(len(name) for name in counts)
     lines = [title]
     lines += [f"  {name:<{width}}  {count:>7,}" for name, count in counts.items()]
+    return lines
+
+
+def _cut(text: Any, width: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def question_table(path: str, questions: list[dict[str, Any]]) -> list[str]:
+    """The per-question lines of one survey file: what each column was read as.
+
+    Examples
+    --------
+    >>> rows = [{"question": "rating", "text": "Rating", "kind": "rating", "metric": None,
+    ...          "scale": "1-5", "answers": 11743, "distinct": 5, "example": "4",
+    ...          "unsure": None}]
+    >>> for line in question_table("surveys/r.csv", rows):
+    ...     print(line)
+    Questions of surveys/r.csv (set survey.kinds in study.yml to change a kind):
+      question  kind    scale   answers  distinct  example
+      Rating    rating  1-5      11,743         5  4
+    """
+    kinds = []
+    for q in questions:
+        kind = schema.KIND_LABELS.get(q["kind"], q["kind"])
+        if q.get("metric") and q["kind"] != schema.KIND_NPS:
+            kind += f" ({q['metric']})"
+        if q.get("role"):
+            kind = ROLES.get(q["role"], q["role"])
+        kinds.append(kind + (" ?" if q.get("unsure") else ""))
+    names = [_cut(q["text"] or q["question"], 40) for q in questions]
+    w_name = max(len("question"), *map(len, names))
+    w_kind = max(len("kind"), *map(len, kinds))
+    lines = [
+        f"Questions of {path} (set survey.kinds in study.yml to change a kind):",
+        f"  {'question':<{w_name}}  {'kind':<{w_kind}}  {'scale':<6}  {'answers':>7}  "
+        f"{'distinct':>8}  example",
+    ]
+    for q, name, kind in zip(questions, names, kinds, strict=True):
+        lines.append(
+            f"  {name:<{w_name}}  {kind:<{w_kind}}  {q.get('scale') or '':<6}  "
+            f"{q['answers']:>7,}  {q['distinct']:>8,}  {_cut(q.get('example'), 40)}"
+        )
+    unsure = [q for q in questions if q.get("unsure")]
+    if unsure:
+        lines.append("  ? = an uncertain guess (see the warnings)")
     return lines
 
 
@@ -63,6 +112,10 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(
         f"Survey questions: {totals['questions']}; closed answers: {totals['responses']:,}"
     )
+    for entry in files:
+        if entry.get("questions"):
+            lines.append("")
+            lines += question_table(entry["path"], entry["questions"])
     problems = [(entry["path"], entry["error"]["message"]) for entry in files if entry.get("error")]
     warnings = [warning for entry in files for warning in entry.get("warnings", [])]
     if warnings:

@@ -19,6 +19,7 @@ missing values); ``value_num`` holds the number where a value is one.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,11 +29,12 @@ import pandas as pd
 from workbench import schema
 from workbench.errors import ConfigError, EmptyFileError, InputError
 from workbench.ingest.base import Answer, SurveyResult
+from workbench.ingest.question_kinds import KindGuess, classify, resolve_kind, value_number
 from workbench.ingest.survey_kinds import (
     ID_NAMES,
     PERSONA_NAMES,
+    TEXT_IQ,
     ColumnInfo,
-    classify,
     column_infos,
     detect_layout,
     find_by_names,
@@ -41,7 +43,6 @@ from workbench.ingest.survey_kinds import (
     is_vendor_metadata,
     listing,
     name_key,
-    resolve_kind,
 )
 from workbench.ingest.survey_table import (
     Table,
@@ -52,7 +53,6 @@ from workbench.ingest.survey_table import (
 )
 
 LAYOUTS = ("qualtrics", "qualtrics-legacy", "surveymonkey", "google-forms", "generic")
-CLOSED_KINDS = (schema.KIND_NPS, schema.KIND_RATING, schema.KIND_CHOICE)
 _MAX_LISTED = 10
 
 
@@ -72,6 +72,8 @@ class SurveyOptions:
     persona_column: str | None = None
     open_questions: list[str] | None = None
     kinds: dict[str, str] | None = None
+    scales: dict[str, str] | None = None
+    persona_bands: list[float] | None = None
     delimiter: str | None = None
 
 
@@ -290,27 +292,17 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
                 "numbered row-<n> instead"
             )
         _duplicates(path, ids, lines, infos[id_j].text)
-    personas = (
-        [value.strip() or None for value in columns[persona_j]]
-        if persona_j is not None
-        else [None] * len(data)
-    )
-    kinds = _kinds(path, infos, columns, keep, {id_j, persona_j}, options, warnings)
+    personas = _personas(path, infos, columns, persona_j, len(data), options)
+    fixed = {id_j: schema.KIND_ID, persona_j: schema.KIND_METADATA}
+    kinds = _kinds(path, infos, columns, keep, fixed, options, warnings)
     if not data:
         warnings.append(f"{path}: the file has header rows but no responses")
-    questions = pd.DataFrame(
-        {
-            schema.QUESTION_ID: pd.array([infos[j].qid for j in keep], dtype=schema.STRING),
-            schema.QUESTION_TEXT: pd.array([infos[j].text for j in keep], dtype=schema.STRING),
-            schema.QUESTION_KIND: pd.array([kinds[j][0] for j in keep], dtype=schema.STRING),
-            schema.QUESTION_METRIC: pd.array([kinds[j][1] for j in keep], dtype=schema.STRING),
-            schema.QUESTION_POSITION: np.array([j + 1 for j in keep], dtype="int64"),
-        }
-    )
-    closed = [j for j in keep if kinds[j][0] in CLOSED_KINDS]
-    responses = _responses(closed, columns, ids, personas, infos)
+    roles = {id_j: schema.ROLE_RESPONDENT_ID, persona_j: schema.ROLE_PERSONA}
+    questions = _questions(infos, columns, keep, kinds, roles)
+    closed = [j for j in keep if kinds[j].kind in schema.CLOSED_KINDS]
+    responses = _responses(closed, columns, ids, personas, infos, kinds)
     answers = []
-    open_cols = [j for j in keep if kinds[j][0] == schema.KIND_OPEN]
+    open_cols = [j for j in keep if kinds[j].kind == schema.KIND_OPEN]
     for i, row in enumerate(data):
         cols = [j for j in open_cols if row[j] and not row[j].isspace()]
         if cols:
@@ -321,8 +313,67 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
     return SurveyResult(layout, table.text, questions, responses, answers, warnings)
 
 
-def _kinds(path, infos, columns, keep, fixed, options, warnings):
-    forced: dict[int, tuple[str, str | None]] = {}
+def band_label(value: str, bands: list[float]) -> str | None:
+    """The band of a numeric answer: ``[18, 35, 50, 65]`` gives ``18-34`` ... ``65+``.
+
+    Examples
+    --------
+    >>> [band_label(v, [18, 35, 50, 65]) for v in ("33", "35", "71", "16", "n/a")]
+    ['18-34', '35-49', '65+', 'under 18', None]
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not np.isfinite(number):
+        return None
+    if number < bands[0]:
+        return f"under {bands[0]:g}"
+    for low, high in itertools.pairwise(bands):
+        if number < high:
+            return f"{low:g}-{high - 1:g}" if float(high).is_integer() else f"{low:g}-<{high:g}"
+    return f"{bands[-1]:g}+"
+
+
+def _personas(path, infos, columns, persona_j, n_rows, options) -> list[str | None]:
+    if persona_j is None:
+        return [None] * n_rows
+    values = [value.strip() or None for value in columns[persona_j]]
+    if not options.persona_bands:
+        return values
+    bands = sorted(float(b) for b in options.persona_bands)
+    out = [band_label(v, bands) if v else None for v in values]
+    bad = [v for v, band in zip(values, out, strict=True) if v and band is None]
+    if bad:
+        raise InputError(
+            path,
+            f"{len(bad)} value(s) of the persona column are not numbers, e.g. {bad[0]!r}",
+            column=infos[persona_j].text,
+            expected="numbers, since persona_bands is set in the study config",
+        )
+    return out
+
+
+def _vendor_kind(info: ColumnInfo) -> KindGuess | None:
+    """What the export's own markers say a column is (Qualtrics ids, SurveyMonkey labels)."""
+    import_id = info.import_id or ""
+    if info.vendor_metadata or TEXT_IQ.search(info.qid) or "_TEXT_" in import_id:
+        return KindGuess(schema.KIND_METADATA)
+    if info.qid.upper().endswith("_TEXT") or import_id.endswith("_TEXT"):
+        return KindGuess(schema.KIND_OPEN)
+    sublabel = (info.sublabel or "").lower()
+    if "open-ended" in sublabel or "please specify" in sublabel or "other (" in sublabel:
+        return KindGuess(schema.KIND_OPEN)
+    return None
+
+
+def _guess(info: ColumnInfo, values: list[str], scale: str | None) -> KindGuess:
+    text = f"{info.text} ({scale})" if scale else info.text
+    return _vendor_kind(info) or classify(info.qid, text, values)
+
+
+def _forced(path, infos, options, warnings) -> dict[int, KindGuess]:
+    forced: dict[int, KindGuess] = {}
     for name, kind in (options.kinds or {}).items():
         j = find_column(infos, name)
         if j is None:
@@ -334,36 +385,85 @@ def _kinds(path, infos, columns, keep, fixed, options, warnings):
         if j is None:
             warnings.append(f"{path}: open_questions names {name!r}, not a column of this file")
         else:
-            forced[j] = (schema.KIND_OPEN, None)
-    kinds: dict[int, tuple[str, str | None]] = {}
+            forced[j] = KindGuess(schema.KIND_OPEN)
+    return forced
+
+
+def _scales(path, infos, options, warnings) -> dict[int, str]:
+    out = {}
+    for name, scale in (options.scales or {}).items():
+        j = find_column(infos, name)
+        if j is None:
+            warnings.append(f"{path}: scales names {name!r}, which is not a column of this file")
+        else:
+            out[j] = str(scale)
+    return out
+
+
+def _kinds(path, infos, columns, keep, fixed, options, warnings) -> dict[int, KindGuess]:
+    """Each kept column's kind: ``fixed`` ones first (the respondent id and persona columns),
+    then the study config's ``kinds``/``open_questions``, then the guess from the answers."""
+    forced = _forced(path, infos, options, warnings)
+    scales = _scales(path, infos, options, warnings)
+    kinds: dict[int, KindGuess] = {}
     for j in keep:
         if j in fixed:
-            kinds[j] = (schema.KIND_METADATA, None)
-        elif j in forced:
-            kind, metric = forced[j]
-            if kind == schema.KIND_NPS:
-                metric = schema.METRIC_NPS
-            elif kind == schema.KIND_RATING and metric is None:
-                metric = classify(infos[j], list(filter(None, map(str.strip, columns[j]))))[1]
-            kinds[j] = (kind, metric)
-        else:
-            kinds[j] = classify(infos[j], list(filter(None, map(str.strip, columns[j]))))
+            kinds[j] = KindGuess(fixed[j])
+            continue
+        values = list(filter(None, map(str.strip, columns[j])))
+        guess = _guess(infos[j], values, scales.get(j))
+        if j in forced:
+            setting = forced[j]
+            same = guess.kind == setting.kind
+            guess = KindGuess(
+                setting.kind,
+                setting.metric or (guess.metric if same else None),
+                guess.scale if setting.kind in (schema.KIND_RATING, schema.KIND_NPS) else None,
+            )
+            if setting.kind == schema.KIND_NPS:
+                guess = KindGuess(schema.KIND_NPS, schema.METRIC_NPS, "0-10")
+        elif guess.unsure:
+            warnings.append(
+                f"{path}: column {infos[j].text!r} read as {schema.KIND_LABELS[guess.kind]} "
+                f"({guess.unsure}); set survey.kinds in study.yml if it is something else"
+            )
+        kinds[j] = guess
     return kinds
 
 
-def _numbers(values: np.ndarray) -> np.ndarray:
-    """``float`` of each value that is a finite number, else NaN (one parse per distinct value)."""
-    table = {}
-    for value in set(values):
-        try:
-            number = float(value)
-        except ValueError:
-            number = np.nan
-        table[value] = number if np.isfinite(number) else np.nan
+def _questions(infos, columns, keep, kinds, roles) -> pd.DataFrame:
+    """One row per kept column: id, text, kind, metric, scale and what its answers look like."""
+    stats = []
+    for j in keep:
+        values = [v for v in map(str.strip, columns[j]) if v]
+        example = values[0] if values else None
+        if example and len(example) > 60:
+            example = example[:57].rstrip() + "..."
+        stats.append((len(values), len(set(values)), example))
+    return pd.DataFrame(
+        {
+            schema.QUESTION_ID: pd.array([infos[j].qid for j in keep], dtype=schema.STRING),
+            schema.QUESTION_TEXT: pd.array([infos[j].text for j in keep], dtype=schema.STRING),
+            schema.QUESTION_KIND: pd.array([kinds[j].kind for j in keep], dtype=schema.STRING),
+            schema.QUESTION_METRIC: pd.array([kinds[j].metric for j in keep], dtype=schema.STRING),
+            schema.QUESTION_POSITION: np.array([j + 1 for j in keep], dtype="int64"),
+            schema.QUESTION_SCALE: pd.array([kinds[j].scale for j in keep], dtype=schema.STRING),
+            schema.N_ANSWERS: np.array([n for n, _, _ in stats], dtype="int64"),
+            schema.N_DISTINCT: np.array([d for _, d, _ in stats], dtype="int64"),
+            schema.EXAMPLE: pd.array([e for _, _, e in stats], dtype=schema.STRING),
+            schema.KIND_NOTE: pd.array([kinds[j].unsure for j in keep], dtype=schema.STRING),
+            schema.QUESTION_ROLE: pd.array([roles.get(j) for j in keep], dtype=schema.STRING),
+        }
+    )
+
+
+def _numbers(values: np.ndarray, kind: str) -> np.ndarray:
+    """The number each answer stands for, else NaN (one parse per distinct value)."""
+    table = {value: value_number(kind, value) for value in set(values)}
     return np.fromiter(map(table.__getitem__, values), dtype="float64", count=len(values))
 
 
-def _responses(closed, columns, ids, personas, infos) -> pd.DataFrame:
+def _responses(closed, columns, ids, personas, infos, kinds) -> pd.DataFrame:
     rows, cols, values, numbers = [], [], [], []
     for j in closed:
         column = columns[j]
@@ -373,7 +473,7 @@ def _responses(closed, columns, ids, personas, infos) -> pd.DataFrame:
         rows.append(index)
         cols.append(np.full(len(index), j))
         values.append(kept)
-        numbers.append(_numbers(kept))
+        numbers.append(_numbers(kept, kinds[j].kind))
     if rows:
         row_ix, col_ix = np.concatenate(rows), np.concatenate(cols)
         value, number = np.concatenate(values), np.concatenate(numbers)

@@ -1,24 +1,18 @@
-"""What each column of a survey export is: layout, id, header text and kind of question.
+"""What each column of a survey export is called: layout, id, header text and vendor hints.
 
 :func:`detect_layout` recognises the vendor layout from the header rows; :func:`column_infos`
-turns the header rows into a :class:`ColumnInfo` per column (its id, text and vendor hints).
-
-:func:`classify` decides from the column's id, its question text, vendor hints (a Qualtrics
-``ImportId``, a SurveyMonkey sub-label) and its answers whether a column is metadata, an NPS
-item, a rating (CSAT, CES or another scale), a choice or open text. Explicit settings from the
-study config always win (see :func:`workbench.ingest.survey.SurveyOptions`).
+turns the header rows into a :class:`ColumnInfo` per column (its id, text and vendor hints);
+:func:`is_vendor_metadata` knows each layout's metadata columns. What kind of question a column
+is, from its answers, is :mod:`workbench.ingest.question_kinds`.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from workbench import schema
-from workbench.errors import ConfigError
 from workbench.ingest.base import fold_space
 
 QUALTRICS_METADATA = {
@@ -44,27 +38,6 @@ ID_NAMES = (
 _IMPORT_ID = '{"ImportId"'
 PERSONA_NAMES = ("persona", "segment", "customersegment", "personaslug")
 TEXT_IQ = re.compile(r" - (Parent )?(Topics|Sentiment|Topic Sentiment)", re.I)
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
-_OPEN_CUES = re.compile(
-    r"\b(why|describe|tell us|tell me|comments?|explain|anything else|free text|feedback|"
-    r"suggest\w*|in your own words|please specify|what could|improve)\b",
-    re.I,
-)
-_CHOICE_CUES = re.compile(r"\b(choice|select|which of|choose|all that apply|tick)\b", re.I)
-_NPS_CUES = re.compile(r"\brecommend|\bnps\b", re.I)
-_CSAT_CUES = re.compile(r"satisf|\bcsat\b", re.I)
-_CES_CUES = re.compile(r"\beas(y|e|ier|iest)\b|\beffort|\bces\b|\bdifficult", re.I)
-
-KIND_ALIASES = {
-    "open": schema.KIND_OPEN,
-    "text": schema.KIND_OPEN,
-    "csat": schema.KIND_RATING,
-    "ces": schema.KIND_RATING,
-    "scale": schema.KIND_RATING,
-    "meta": schema.KIND_METADATA,
-}
 
 
 def name_key(name: str) -> str:
@@ -113,109 +86,6 @@ class ColumnInfo:
     import_id: str | None = None
     sublabel: str | None = None
     vendor_metadata: bool = False
-
-
-def resolve_kind(value: str, where: str) -> tuple[str, str | None]:
-    """Turn a configured kind (``nps``, ``csat``, ``open``...) into (kind, metric)."""
-    key = value.strip().lower().replace("-", "_")
-    metric = {"nps": schema.METRIC_NPS, "csat": schema.METRIC_CSAT, "ces": schema.METRIC_CES}
-    kind = KIND_ALIASES.get(key, key)
-    if kind not in schema.QUESTION_KINDS:
-        raise ConfigError(
-            f"{where}: unknown question kind {value!r}; expected one of "
-            f"{', '.join((*schema.QUESTION_KINDS, 'csat', 'ces'))}"
-        )
-    return kind, metric.get(key)
-
-
-def _numbers(distinct: set[str]) -> list[float] | None:
-    out = []
-    for value in distinct:
-        value = value.strip()
-        if not _NUMBER.fullmatch(value):
-            return None
-        out.append(float(value))
-    return out
-
-
-def _multi_select(distinct: set[str], values: list[str]) -> bool:
-    joined = [v for v in distinct if "," in v or ";" in v]
-    if not joined:
-        return False
-    tokens = [t.strip() for v in values for t in re.split(r"[,;]", v) if t.strip()]
-    kinds = set(tokens)
-    mean = sum(map(len, kinds)) / len(kinds)
-    return len(kinds) <= 25 and mean <= 40 and len(tokens) >= 2 * len(kinds)
-
-
-def _rating_metric(cues: str, numbers: list[float]) -> str | None:
-    low, high = min(numbers), max(numbers)
-    if _CSAT_CUES.search(cues) and low >= 1 and high <= 5:
-        return schema.METRIC_CSAT
-    if _CES_CUES.search(cues) and low >= 1 and high <= 7:
-        return schema.METRIC_CES
-    return None
-
-
-def classify(info: ColumnInfo, values: list[str]) -> tuple[str, str | None]:
-    """Return ``(kind, metric)`` for a column from its id, text, hints and answers.
-
-    ``values`` are the column's non-blank answers.
-
-    Examples
-    --------
-    >>> info = ColumnInfo("Q1", "How likely are you to recommend Brightwave to a friend?")
-    >>> classify(info, ["10", "7", "0", "9"])
-    ('nps', 'nps')
-    >>> classify(ColumnInfo("Q2", "How satisfied are you?"), ["4", "5", "2"])
-    ('rating', 'csat')
-    >>> classify(ColumnInfo("Q6_TEXT", "Tell us more"), ["ok"])
-    ('open_text', None)
-    """
-    qid, text = info.qid, info.text
-    cues = f"{qid.replace('_', ' ')} {text}"
-    import_id = info.import_id or ""
-    if info.vendor_metadata or TEXT_IQ.search(qid) or "_TEXT_" in import_id:
-        return schema.KIND_METADATA, None
-    if qid.upper().endswith("_TEXT") or import_id.endswith("_TEXT"):
-        return schema.KIND_OPEN, None
-    sublabel = (info.sublabel or "").lower()
-    if "open-ended" in sublabel or "please specify" in sublabel or "other (" in sublabel:
-        return schema.KIND_OPEN, None
-    distinct = set(values)
-    if not distinct:
-        return (schema.KIND_OPEN if _OPEN_CUES.search(cues) else schema.KIND_CHOICE), None
-    sample = set(list(distinct)[:300])
-    if all(_DATE.fullmatch(v.strip()) for v in sample) or all(
-        _EMAIL.fullmatch(v.strip()) for v in sample
-    ):
-        return schema.KIND_METADATA, None
-    numbers = _numbers(distinct) if len(distinct) <= 1000 else _numbers(sample)
-    if numbers is not None and all(math.isfinite(x) for x in numbers):
-        integers = all(x.is_integer() for x in numbers)
-        low, high = min(numbers), max(numbers)
-        if integers and low >= 0 and high <= 10:
-            if _NPS_CUES.search(cues) or (
-                re.search(r"\blikely\b", cues, re.I) and (high > 7 or low == 0)
-            ):
-                return schema.KIND_NPS, schema.METRIC_NPS
-            if _CHOICE_CUES.search(cues):
-                return schema.KIND_CHOICE, None
-            return schema.KIND_RATING, _rating_metric(cues, numbers)
-        return (schema.KIND_CHOICE if _CHOICE_CUES.search(cues) else schema.KIND_RATING), None
-    if _multi_select(distinct, values):
-        return schema.KIND_CHOICE, None
-    n, d = len(values), len(distinct)
-    mean = sum(map(len, sample)) / len(sample)
-    if _OPEN_CUES.search(cues) and not _CHOICE_CUES.search(cues):
-        return schema.KIND_OPEN, None
-    if _CHOICE_CUES.search(cues) and mean <= 60:
-        return schema.KIND_CHOICE, None
-    if mean >= 40:
-        return schema.KIND_OPEN, None
-    if d <= 15 and (n >= 2 * d or (n < 10 and mean < 25)):
-        return schema.KIND_CHOICE, None
-    return schema.KIND_OPEN, None
 
 
 def is_vendor_metadata(layout: str, info: ColumnInfo) -> bool:

@@ -1,0 +1,265 @@
+"""The survey part of a report: every closed question that has answers, read as it was asked.
+
+A persona report's survey section holds the measures (NPS only from 0–10 questions, yes/no
+shares, ratings on their own scale, numbers), the questions that are not averaged because their
+answers break their scale, who chose what in each choice question, and where the measures
+differ most between the answers of a choice question (the weakest department, the best
+channel), with the evidence to judge whether a gap is beyond noise. The index compares personas
+on the same measures and on the most common answer of each choice question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from workbench import report_html as h
+from workbench import schema
+from workbench.survey_choices import ANSWER, GROUP_TEXT, extremes
+
+SCALE = "scale"
+_HEADLINE = (
+    schema.METRIC_NPS,
+    schema.METRIC_RECOMMEND,
+    schema.METRIC_CSAT,
+    schema.METRIC_RATING_TOP2,
+    schema.METRIC_RATING_MEAN,
+    schema.METRIC_CES,
+)
+
+
+def _persona_rows(frame: pd.DataFrame, persona: str | None) -> pd.DataFrame:
+    if frame is None or frame.empty or schema.PERSONA not in frame.columns:
+        return pd.DataFrame()
+    if persona is None:
+        return frame[frame[schema.PERSONA].isna()]
+    return frame[frame[schema.PERSONA] == persona]
+
+
+def _label(metric: Any) -> str:
+    return schema.METRIC_LABELS.get(metric, h.readable(metric))
+
+
+def estimate_text(metric: Any, estimate: Any, low: Any, high: Any) -> str:
+    """``+24 [+8, +39]`` for NPS, ``82.0% [81.3, 82.6]`` for shares, ``4.18 [4.16, 4.20]``.
+
+    Examples
+    --------
+    >>> estimate_text("nps", 24.2, 8.1, 39.0), estimate_text("recommend", 82.0, 81.26, 82.66)
+    ('+24 [+8, +39]', '82.0% [81.3, 82.7]')
+    """
+    if metric == schema.METRIC_NPS:
+        return f"{estimate:+.0f} [{low:+.0f}, {high:+.0f}]"
+    if metric in schema.PERCENT_METRICS:
+        return f"{estimate:.1f}% [{h.number(low, 1)}, {h.number(high, 1)}]"
+    return f"{h.number(estimate)} [{h.number(low)}, {h.number(high)}]"
+
+
+def row_estimate(row: Any) -> str:
+    """:func:`estimate_text` of one metrics row (a mapping or a Series)."""
+    return estimate_text(
+        row[schema.METRIC], row[schema.ESTIMATE], row[schema.CI_LOW], row[schema.CI_HIGH]
+    )
+
+
+def _value_text(metric: Any, value: float) -> str:
+    if metric in schema.PERCENT_METRICS:
+        return f"{value:.1f}%"
+    if metric == schema.METRIC_NPS:
+        return f"{value:+.0f}"
+    return h.number(value)
+
+
+def headline(survey: pd.DataFrame, persona: str) -> dict[str, Any] | None:
+    """The persona's first headline measure overall (NPS, else recommend, else CSAT ...)."""
+    rows = _persona_rows(survey, persona)
+    if rows.empty:
+        return None
+    rows = rows[rows[schema.STAGE].isna()]
+    for metric in _HEADLINE:
+        found = rows[rows[schema.METRIC] == metric]
+        if not found.empty:
+            row = found.iloc[0]
+            return {
+                "metric": metric,
+                "label": _label(metric),
+                "estimate": float(row[schema.ESTIMATE]),
+                "ci": [float(row[schema.CI_LOW]), float(row[schema.CI_HIGH])],
+                "n": int(row[schema.N_RESPONDENTS]),
+                "text": row_estimate(row),
+            }
+    return None
+
+
+def _metrics_table(rows: pd.DataFrame, stage_l: dict[str, str]) -> h.Markup:
+    rows = rows.assign(_staged=rows[schema.STAGE].notna())
+    order = {m: i for i, m in enumerate(schema.METRIC_LABELS)}
+    rows = rows.assign(_order=rows[schema.METRIC].map(order).fillna(len(order)))
+    rows = rows.sort_values(["_order", schema.QUESTION_ID, "_staged", schema.STAGE])
+    body = [
+        [
+            r[schema.QUESTION_TEXT],
+            _label(r[schema.METRIC]),
+            r[SCALE] or "",
+            stage_l.get(r[schema.STAGE], r[schema.STAGE]) if r["_staged"] else "All stages",
+            estimate_text(
+                r[schema.METRIC], r[schema.ESTIMATE], r[schema.CI_LOW], r[schema.CI_HIGH]
+            ),
+            r[schema.N_RESPONDENTS],
+        ]
+        for r in rows.to_dict("records")
+    ]
+    headers = ["Question", "Measure", "Scale", "Stage", "Estimate [95% CI]", "Respondents"]
+    return h.table(headers, body, numeric=(4, 5))
+
+
+def _not_averaged(frame: pd.DataFrame) -> list[h.Markup]:
+    if frame is None or frame.empty:
+        return []
+    notes = [
+        f"Not averaged: “{r.get(schema.QUESTION_TEXT) or r[schema.QUESTION_ID]}” — "
+        f"{r.get(schema.KIND_NOTE) or 'its answers break their scale'}."
+        for r in frame.to_dict("records")
+    ]
+    return [h.paragraph(note, "note") for note in notes]
+
+
+def _choices_table(rows: pd.DataFrame) -> h.Markup:
+    body = [
+        [
+            r[schema.QUESTION_TEXT],
+            r[ANSWER],
+            f"{r[schema.SHARE]:.1f}% [{h.number(r[schema.CI_LOW], 1)}, "
+            f"{h.number(r[schema.CI_HIGH], 1)}]",
+            r[schema.COUNT],
+            r[schema.N_RESPONDENTS],
+        ]
+        for r in rows.to_dict("records")
+    ]
+    headers = ["Question", "Answer", "Share [95% CI]", "Respondents giving it", "Answering"]
+    return h.table(headers, body, numeric=(2, 3, 4))
+
+
+def differences(by_answer: pd.DataFrame, persona: str | None) -> h.Markup:
+    """Where the measures differ most between the answers of a choice question."""
+    rows = _persona_rows(by_answer, persona)
+    if rows.empty:
+        return h.Markup("")
+    ext = extremes(rows.drop(columns=[schema.PERSONA]))
+    if ext.empty:
+        return h.Markup("")
+    body = []
+    for r in ext.sort_values(["separated", GROUP_TEXT], ascending=[False, True]).to_dict("records"):
+        metric = r[schema.METRIC]
+        body.append(
+            [
+                r[GROUP_TEXT],
+                f"{_label(metric)} · {r[schema.QUESTION_TEXT]}",
+                f"{r['low_answer']}: {_value_text(metric, r['low_estimate'])} (n={r['low_n']:,})",
+                f"{r['high_answer']}: {_value_text(metric, r['high_estimate'])} "
+                f"(n={r['high_n']:,})",
+                "yes" if r["separated"] else "no (intervals overlap)",
+            ]
+        )
+    headers = ["By answer to", "Measure", "Lowest", "Highest", "Beyond noise"]
+    return h.Markup(
+        "<h3>Where the measures differ</h3>"
+        + h.table(headers, body)
+        + h.paragraph(
+            "Each measure broken down by the answers of each choice question (groups of at "
+            "least 5 respondents). 'Beyond noise' means the two 95% intervals do not overlap.",
+            "note",
+        )
+    )
+
+
+def survey_section(
+    jm: Any, persona: str, stage_l: dict[str, str], figures: dict[str, h.Markup]
+) -> list[Any]:
+    """The parts of a persona report's survey section (empty-survey note when none)."""
+    metrics = _persona_rows(jm.survey, persona)
+    choices = _persona_rows(jm.survey_choices, persona)
+    if metrics.empty and choices.empty:
+        return [h.paragraph("No closed survey answers for this persona.", "note")]
+    parts: list[Any] = []
+    if not metrics.empty:
+        staged = metrics[schema.STAGE].notna()
+        parts += [
+            figures.get("survey_metrics", h.Markup("")),
+            _metrics_table(metrics[~staged], stage_l),
+        ]
+        if staged.any():
+            parts.append(
+                h.Markup(
+                    "<details><summary>Per stage (respondents whose open answers were coded to "
+                    "it)</summary>" + _metrics_table(metrics[staged], stage_l) + "</details>"
+                )
+            )
+    parts += _not_averaged(jm.survey_not_averaged)
+    if not choices.empty:
+        parts += [
+            h.Markup("<h3>Who answered what</h3>"),
+            figures.get("choice_shares", h.Markup("")),
+            h.Markup(
+                "<details><summary>Every answer as a table</summary>"
+                + _choices_table(choices)
+                + "</details>"
+            ),
+        ]
+    parts.append(differences(jm.survey_by_answer, persona))
+    return parts
+
+
+def survey_comparison(jm: Any, personas: Sequence[str]) -> h.Markup:
+    """The index's comparison of personas on every survey measure and choice question."""
+    metrics = jm.survey
+    if metrics is None or metrics.empty:
+        return h.Markup("")
+    overall = metrics[metrics[schema.STAGE].isna() & metrics[schema.PERSONA].isin(personas)]
+    parts = []
+    if not overall.empty:
+        keys = [schema.QUESTION_ID, schema.QUESTION_TEXT, schema.METRIC]
+        order = {m: i for i, m in enumerate(schema.METRIC_LABELS)}
+        body = []
+        for (_, text, metric), rows in sorted(
+            overall.groupby(keys, sort=False), key=lambda kv: order.get(kv[0][2], 99)
+        ):
+            by = rows.set_index(schema.PERSONA)
+            cells = [
+                f"{row_estimate(by.loc[p])} (n={int(by.at[p, schema.N_RESPONDENTS]):,})"
+                if p in by.index
+                else "–"
+                for p in personas
+            ]
+            body.append([text, _label(metric), *cells])
+        parts.append(
+            h.table(
+                ["Question", "Measure", *personas], body, numeric=tuple(range(2, 2 + len(personas)))
+            )
+        )
+    choices = jm.survey_choices
+    if choices is not None and not choices.empty:
+        mine = choices[choices[schema.PERSONA].isin(personas)]
+        top = mine.sort_values(schema.SHARE, ascending=False).drop_duplicates(
+            [schema.PERSONA, schema.QUESTION_ID]
+        )
+        body = []
+        for (_, text), rows in top.groupby([schema.QUESTION_ID, schema.QUESTION_TEXT], sort=False):
+            by = rows.set_index(schema.PERSONA)
+            body.append(
+                [
+                    text,
+                    *(
+                        f"{by.at[p, ANSWER]} ({by.at[p, schema.SHARE]:.0f}%)"
+                        if p in by.index
+                        else "–"
+                        for p in personas
+                    ),
+                ]
+            )
+        parts.append(h.Markup("<h3>Most common answer</h3>"))
+        parts.append(h.table(["Question", *personas], body))
+    parts.append(differences(jm.survey_by_answer, None))
+    return h.Markup("\n".join(parts))

@@ -1,0 +1,291 @@
+"""Choice questions: who answered what, and the metrics of each group of answers.
+
+:func:`choice_shares` gives, per persona (and for all respondents together), the share of
+respondents giving each answer of every single- or multiple-choice question, with a Wilson
+interval: which channel each persona used, which product they bought. A multiple-choice answer
+("Email; Phone") counts towards each option; the shares of such a question can sum past 100%.
+Questions with many answers keep their most frequent ones and fold the rest into "Other".
+
+:func:`metrics_by_answer` breaks every closed metric down by the answers of each choice
+question with a few answers: the mean rating and recommend share per department, per channel,
+per plan. This is where "the Trend department is the weakest" shows, with the evidence (n and
+an interval) to judge whether the gap is beyond noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench import schema
+from workbench.ingest.question_kinds import yes_no
+from workbench.survey import (
+    UNASSIGNED,
+    measured_questions,
+    not_averaged,
+    survey_metrics,
+    wilson_interval,
+)
+
+ANSWER = "answer"
+GROUP_QUESTION = "group_question"
+GROUP_TEXT = "group_text"
+OTHER = "Other"
+YES, NO = "Yes", "No"
+CHOICE_KINDS = (schema.KIND_CHOICE, schema.KIND_MULTI, schema.KIND_YES_NO)
+SHARE_COLUMNS = [
+    schema.PERSONA,
+    schema.QUESTION_ID,
+    schema.QUESTION_TEXT,
+    ANSWER,
+    schema.COUNT,
+    schema.SHARE,
+    schema.CI_LOW,
+    schema.CI_HIGH,
+    schema.N_RESPONDENTS,
+]
+_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def _choice_questions(questions: pd.DataFrame, kinds=CHOICE_KINDS) -> pd.DataFrame:
+    if schema.QUESTION_KIND not in questions.columns:
+        return questions.iloc[:0]
+    q = questions[questions[schema.QUESTION_KIND].isin(kinds).fillna(False)]
+    if schema.QUESTION_TEXT not in q.columns:
+        q = q.assign(**{schema.QUESTION_TEXT: q[schema.QUESTION_ID]})
+    return q[[schema.SOURCE_ID, schema.QUESTION_ID, schema.QUESTION_TEXT, schema.QUESTION_KIND]]
+
+
+def _answers(questions: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """One row per respondent, choice question and chosen option."""
+    q = _choice_questions(questions)
+    if q.empty or schema.VALUE not in responses.columns:
+        columns = [*responses.columns, schema.QUESTION_TEXT, schema.QUESTION_KIND, ANSWER]
+        return pd.DataFrame(columns=list(dict.fromkeys(columns)))
+    rows = responses.merge(q, on=[schema.SOURCE_ID, schema.QUESTION_ID])
+    rows = rows.assign(
+        **{
+            ANSWER: rows[schema.VALUE].astype(object).str.strip(),
+            schema.PERSONA: rows[schema.PERSONA].astype(object).fillna(UNASSIGNED),
+        }
+    )
+    binary = rows[schema.QUESTION_KIND] == schema.KIND_YES_NO
+    if binary.any():
+        said = rows.loc[binary, ANSWER].map(yes_no)
+        rows.loc[binary, ANSWER] = said.map({1.0: YES, 0.0: NO}).fillna(rows.loc[binary, ANSWER])
+    multi = rows[schema.QUESTION_KIND] == schema.KIND_MULTI
+    if multi.any():
+        split = rows[multi].assign(**{ANSWER: rows.loc[multi, ANSWER].str.split(_SPLIT)})
+        rows = pd.concat([rows[~multi], split.explode(ANSWER)], ignore_index=True)
+    rows = rows[rows[ANSWER].astype(bool)]
+    keys = [schema.SOURCE_ID, schema.QUESTION_ID, schema.RESPONDENT_ID, ANSWER]
+    return rows.drop_duplicates(keys)
+
+
+def choice_shares(
+    questions: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    persona: str | None = None,
+    top: int = 8,
+) -> pd.DataFrame:
+    """The share of respondents giving each answer, per persona and choice question.
+
+    ``persona`` None rows are all respondents together (present when there are several
+    personas). Answers beyond the ``top`` most frequent of a question fold into "Other".
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"source_id": ["s"], "question_id": ["ch"], "kind": ["choice"],
+    ...                   "question_text": ["Channel"]})
+    >>> r = pd.DataFrame({"source_id": "s", "respondent_id": ["1", "2", "3", "4"],
+    ...     "persona": "a", "question_id": "ch", "value": ["Phone", "Phone", "Chat", "Phone"]})
+    >>> choice_shares(q, r)[["answer", "n", "share"]].values.tolist()
+    [['Phone', 3, 75.0], ['Chat', 1, 25.0]]
+    """
+    rows = _answers(questions, responses)
+    if persona is not None:
+        rows = rows[rows[schema.PERSONA] == persona]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SHARE_COLUMNS})
+    keys = [schema.SOURCE_ID, schema.QUESTION_ID]
+    frequent = (
+        rows.groupby([*keys, ANSWER]).size().rename("_n").reset_index()
+        .sort_values([*keys, "_n", ANSWER], ascending=[True, True, False, True])
+    )  # fmt: skip
+    frequent["_rank"] = frequent.groupby(keys).cumcount()
+    kept = frequent[frequent["_rank"] < top][[*keys, ANSWER, "_rank"]]
+    rows = rows.merge(kept, on=[*keys, ANSWER], how="left")
+    rows[ANSWER] = rows[ANSWER].where(rows["_rank"].notna(), OTHER)
+    rows["_rank"] = rows["_rank"].fillna(top)
+    rows = rows.drop_duplicates([*keys, schema.RESPONDENT_ID, ANSWER])
+    frames = [rows]
+    if rows[schema.PERSONA].nunique() > 1:
+        frames.append(rows.assign(**{schema.PERSONA: None}))
+    parts = []
+    for frame in frames:
+        by = [schema.PERSONA, *keys]
+        base = frame.groupby(by, dropna=False)[schema.RESPONDENT_ID].nunique().rename("_base")
+        counts = (
+            frame.groupby([*by, schema.QUESTION_TEXT, ANSWER, "_rank"], dropna=False)
+            .size()
+            .rename(schema.COUNT)
+            .reset_index()
+            .merge(base.reset_index(), on=by, how="left")
+        )
+        parts.append(counts)
+    out = pd.concat(parts, ignore_index=True)
+    n = out["_base"].to_numpy(dtype=float)
+    k = out[schema.COUNT].to_numpy(dtype=float)
+    low, high = wilson_interval(k, n)
+    out = out.assign(
+        **{
+            schema.SHARE: 100 * k / n,
+            schema.CI_LOW: 100 * low,
+            schema.CI_HIGH: 100 * high,
+            schema.N_RESPONDENTS: out["_base"].astype("int64"),
+            schema.COUNT: out[schema.COUNT].astype("int64"),
+        }
+    )
+    out["_all"] = out[schema.PERSONA].isna()
+    out = out.sort_values(["_all", schema.PERSONA, *keys, "_rank"], na_position="last")
+    out[schema.PERSONA] = out[schema.PERSONA].astype(object).where(out[schema.PERSONA].notna())
+    return out[SHARE_COLUMNS].reset_index(drop=True)
+
+
+def metrics_by_answer(
+    questions: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    persona: str | None = None,
+    max_answers: int = 12,
+    min_respondents: int = 5,
+) -> pd.DataFrame:
+    """Every closed metric broken down by the answers of each choice question.
+
+    A choice question qualifies with 2 to ``max_answers`` distinct answers; groups with fewer
+    than ``min_respondents`` respondents are left out. ``persona`` restricts the respondents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`workbench.survey.survey_metrics` plus ``group_question`` and
+        ``group_text`` (the choice question), with ``answer`` (the group) instead of persona;
+        stage is always None.
+    """
+    groups = _choice_questions(questions, (schema.KIND_CHOICE, schema.KIND_YES_NO))
+    measured = measured_questions(questions)
+    answers = _answers(groups, responses)
+    if persona is not None:
+        answers = answers[answers[schema.PERSONA] == persona]
+    parts = []
+    for (source, question), rows in answers.groupby([schema.SOURCE_ID, schema.QUESTION_ID]):
+        if not 2 <= rows[ANSWER].nunique() <= max_answers:
+            continue
+        targets = measured[
+            (measured[schema.SOURCE_ID] == source) & (measured[schema.QUESTION_ID] != question)
+        ]
+        if targets.empty:
+            continue
+        group_of = rows.set_index(schema.RESPONDENT_ID)[ANSWER]
+        mine = responses[responses[schema.SOURCE_ID] == source]
+        mine = mine[mine[schema.RESPONDENT_ID].isin(group_of.index)]
+        regrouped = mine.assign(**{schema.PERSONA: mine[schema.RESPONDENT_ID].map(group_of)})
+        frame = survey_metrics(targets, regrouped)
+        frame = frame[frame[schema.PERSONA].notna()]
+        if frame.empty:
+            continue
+        parts.append(
+            frame.assign(
+                **{
+                    GROUP_QUESTION: question,
+                    GROUP_TEXT: rows[schema.QUESTION_TEXT].iloc[0],
+                }
+            ).rename(columns={schema.PERSONA: ANSWER})
+        )
+    if not parts:
+        return pd.DataFrame(columns=[GROUP_QUESTION, GROUP_TEXT, ANSWER, schema.METRIC])
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out[schema.N_RESPONDENTS] >= min_respondents]
+    return out.drop(columns=[schema.STAGE]).reset_index(drop=True)
+
+
+def extremes(by_answer: pd.DataFrame) -> pd.DataFrame:
+    """The lowest and highest group of each (choice question, metric) pair, when they differ
+    beyond noise (their intervals do not overlap).
+
+    Returns one row per pair with ``low_answer``, ``low_estimate``, ``high_answer``,
+    ``high_estimate`` and ``separated`` (intervals apart).
+    """
+    rows = []
+    keys = [GROUP_QUESTION, GROUP_TEXT, schema.QUESTION_ID, schema.QUESTION_TEXT, schema.METRIC]
+    for key, frame in by_answer.groupby(keys, sort=False):
+        if len(frame) < 2:
+            continue
+        low = frame.loc[frame[schema.ESTIMATE].idxmin()]
+        high = frame.loc[frame[schema.ESTIMATE].idxmax()]
+        separated = bool(
+            np.isfinite(low[schema.CI_HIGH])
+            and np.isfinite(high[schema.CI_LOW])
+            and low[schema.CI_HIGH] < high[schema.CI_LOW]
+        )
+        rows.append(
+            dict(
+                zip(keys, key, strict=True),
+                low_answer=low[ANSWER],
+                low_estimate=float(low[schema.ESTIMATE]),
+                low_n=int(low[schema.N_RESPONDENTS]),
+                high_answer=high[ANSWER],
+                high_estimate=float(high[schema.ESTIMATE]),
+                high_n=int(high[schema.N_RESPONDENTS]),
+                separated=separated,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyTables:
+    """Everything the closed questions say, for one map: see the module docstrings."""
+
+    metrics: pd.DataFrame
+    choices: pd.DataFrame
+    by_answer: pd.DataFrame
+    not_averaged: pd.DataFrame
+
+
+def survey_tables(
+    questions: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    coded: pd.DataFrame | None = None,
+    persona: str | Sequence[str] | None = None,
+) -> SurveyTables:
+    """Metrics, choice shares and metrics by answer, per persona (``persona`` None: all).
+
+    The breakdowns by answer are computed for each persona and for all respondents together
+    (``persona`` None in their ``persona`` column).
+    """
+    metrics = survey_metrics(questions, responses, coded=coded, persona=persona)
+    wanted = None if persona is None else ([persona] if isinstance(persona, str) else persona)
+    mine = responses
+    if wanted is not None:
+        mine = responses[responses[schema.PERSONA].isin(wanted)]
+    choices = choice_shares(questions, mine)
+    if wanted is not None and len(wanted) == 1 and not choices.empty:
+        choices = choices[choices[schema.PERSONA].notna()]
+    personas = sorted(
+        str(p) for p in mine[schema.PERSONA].astype(object).fillna(UNASSIGNED).unique()
+    )
+    parts = [metrics_by_answer(questions, mine).assign(**{schema.PERSONA: None})]
+    if len(personas) > 1:
+        parts += [
+            metrics_by_answer(questions, mine, persona=p).assign(**{schema.PERSONA: p})
+            for p in personas
+        ]
+    by_answer = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    return SurveyTables(metrics, choices, by_answer, not_averaged(questions))
