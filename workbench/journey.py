@@ -404,6 +404,7 @@ def build_journey_map(
     *,
     questions: pd.DataFrame | None = None,
     responses: pd.DataFrame | None = None,
+    stage_metrics: pd.DataFrame | None = None,
     persona: str | Sequence[str] | None = None,
     min_participants: int = 3,
     seed: int = 0,
@@ -413,8 +414,10 @@ def build_journey_map(
 ) -> JourneyMap:
     """Build the journey map of ``coded`` (every persona, or only ``persona``).
 
-    ``k`` quotes per cell go into ``evidence``; ``notes`` (opportunity id → note, e.g.
-    ``OpportunityNotes(project).notes()``) fill the opportunities' ``note`` column.
+    ``questions``/``responses`` (survey tables) and ``stage_metrics`` (``metrics.csv``) give
+    the survey measures. ``k`` quotes per cell go into ``evidence``; ``notes`` (opportunity
+    id → note, e.g. ``OpportunityNotes(project).notes()``) fill the opportunities' ``note``
+    column.
 
     Examples
     --------
@@ -445,12 +448,17 @@ def build_journey_map(
     opportunities, opp_evidence = opp.opportunities(
         rows, order, negative, min_participants=min_participants, k=k, notes=notes
     )
-    if questions is not None and responses is not None:
+    survey = None
+    if (questions is not None and responses is not None) or stage_metrics is not None:
         from workbench.survey_choices import survey_tables  # imports scipy: only when needed
 
-        survey = survey_tables(questions, responses, coded=coded, persona=persona)
-    else:
-        survey = None
+        survey = survey_tables(
+            questions if questions is not None else schema.empty_frame(schema.QUESTIONS),
+            responses if responses is not None else schema.empty_frame(schema.RESPONSES),
+            coded=coded,
+            persona=persona,
+            stage_metrics=stage_metrics,
+        )
     warnings = []
     if schema.CODEBOOK_HASH in coded.columns:
         hashes = set(coded[schema.CODEBOOK_HASH].dropna().unique()) - {codebook.hash}

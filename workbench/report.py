@@ -231,12 +231,14 @@ def build_report(
     codebook = study_codebook(project.root)
     questions = read_optional(project.processed_file("questions.parquet"))
     responses = read_optional(project.processed_file("responses.parquet"))
+    stage_metrics = read_optional(project.processed_file("stage_metrics.parquet"))
     notes = OpportunityNotes(project).notes()
     jm = build_journey_map(
         coded,
         codebook,
         questions=questions,
         responses=responses,
+        stage_metrics=stage_metrics,
         min_participants=min_participants,
         seed=seed,
         k=ALL_QUOTES,
@@ -338,8 +340,11 @@ def report_summary(path: str | os.PathLike[str]) -> str:
         ) from exc
     lines = [f"Report {manifest.get('run')} ({manifest.get('created')}) in {folder}"]
     for p in manifest.get("personas", []):
-        nps = p.get("nps")
-        nps_text = f", NPS {nps:+.0f}" if isinstance(nps, int | float) else ""
+        measure, nps = p.get("headline"), p.get("nps")
+        if measure:
+            nps_text = f", {measure['label']} {measure['text']}"
+        else:  # manifests written before headline measures
+            nps_text = f", NPS {nps:+.0f}" if isinstance(nps, int | float) else ""
         lines.append(
             f"  {p['persona']}: {p['n_segments']} segments, {_people(p)}"
             f"{nps_text}, {p['weak_stages']} weak stage(s) -> {folder / p['report']}"

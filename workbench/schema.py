@@ -264,6 +264,16 @@ RESPONSES: dict[str, str] = {
     VALUE_NUM: "float64",
 }
 
+#: data/raw/metrics.csv: the study's own counts (conversion, retention) per persona and stage.
+STAGE_METRICS: dict[str, str] = {
+    PERSONA: STRING,
+    STAGE: STRING,
+    METRIC: STRING,
+    "successes": "int64",
+    "total": "int64",
+    "label": STRING,
+}
+
 
 class SchemaError(WorkbenchError):
     """A table does not have the columns or types of its canonical definition."""

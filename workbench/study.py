@@ -37,6 +37,7 @@ def load_journey_map(
         codebook,
         questions=read_optional(project.processed_file("questions.parquet")),
         responses=read_optional(project.processed_file("responses.parquet")),
+        stage_metrics=read_optional(project.processed_file("stage_metrics.parquet")),
         persona=persona,
         min_participants=min_participants,
         seed=seed,

@@ -347,8 +347,62 @@ def survey_metrics(
     out = pd.concat(parts, ignore_index=True)
     if schema.STAGE not in out.columns:
         out[schema.STAGE] = None
-    out[schema.PERSONA] = (
-        out[schema.PERSONA].astype(object).where(out[schema.PERSONA].notna(), None)
+    out[schema.PERSONA] = _objects(out[schema.PERSONA])
+    out[schema.STAGE] = _objects(out[schema.STAGE])
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _objects(column: pd.Series) -> pd.Series:
+    """A column as Python objects with None for missing values (never NA or NaN)."""
+    return column.astype(object).where(column.notna(), None)
+
+
+def counted_metrics(
+    stage_metrics: pd.DataFrame | None, persona: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The study's own counts (``metrics.csv``: conversion, retention) as metric rows.
+
+    Each row is a share with a Wilson interval, in the columns of :func:`survey_metrics`
+    (``question_id`` is ``metrics.csv``, ``question_text`` the row's label or its metric). Rows
+    with no persona count for all respondents (``persona`` None).
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame({"persona": ["a"], "stage": ["renewal"], "metric": ["retention"],
+    ...                        "successes": [80], "total": [100], "label": [None]})
+    >>> row = counted_metrics(counts).iloc[0]
+    >>> row["metric"], float(row["estimate"]), int(row["n_respondents"])
+    ('retention', 80.0, 100)
+    """
+    if stage_metrics is None or stage_metrics.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    frame = stage_metrics
+    if persona is not None:
+        wanted = [persona] if isinstance(persona, str) else list(persona)
+        frame = frame[frame[schema.PERSONA].isin(wanted)]
+    k = frame["successes"].to_numpy(dtype=float)
+    n = frame["total"].to_numpy(dtype=float)
+    low, high = wilson_interval(k, n)
+    label = frame["label"].astype(object)
+    metric = frame[schema.METRIC].astype(object)
+    out = pd.DataFrame(
+        {
+            schema.PERSONA: frame[schema.PERSONA]
+            .astype(object)
+            .where(frame[schema.PERSONA].notna(), None),
+            schema.STAGE: frame[schema.STAGE]
+            .astype(object)
+            .where(frame[schema.STAGE].notna(), None),
+            schema.QUESTION_ID: "metrics.csv",
+            schema.QUESTION_TEXT: label.where(
+                label.notna(), metric.map(lambda m: schema.METRIC_LABELS.get(m, str(m)))
+            ),
+            schema.METRIC: metric,
+            SCALE: "share",
+            schema.ESTIMATE: 100 * k / n,
+            schema.CI_LOW: 100 * low,
+            schema.CI_HIGH: 100 * high,
+            schema.N_RESPONDENTS: frame["total"].to_numpy(dtype="int64"),
+        }
     )
-    out[schema.STAGE] = out[schema.STAGE].astype(object).where(out[schema.STAGE].notna(), None)
     return out[COLUMNS].reset_index(drop=True)

@@ -25,6 +25,7 @@ from workbench import schema
 from workbench.ingest.question_kinds import yes_no
 from workbench.survey import (
     UNASSIGNED,
+    counted_metrics,
     measured_questions,
     not_averaged,
     survey_metrics,
@@ -264,13 +265,20 @@ def survey_tables(
     *,
     coded: pd.DataFrame | None = None,
     persona: str | Sequence[str] | None = None,
+    stage_metrics: pd.DataFrame | None = None,
 ) -> SurveyTables:
     """Metrics, choice shares and metrics by answer, per persona (``persona`` None: all).
+
+    ``stage_metrics`` (the study's ``metrics.csv`` counts) add conversion and retention rows to
+    the metrics.
 
     The breakdowns by answer are computed for each persona and for all respondents together
     (``persona`` None in their ``persona`` column).
     """
     metrics = survey_metrics(questions, responses, coded=coded, persona=persona)
+    counted = counted_metrics(stage_metrics, persona)
+    if not counted.empty:
+        metrics = pd.concat([metrics, counted], ignore_index=True) if len(metrics) else counted
     wanted = None if persona is None else ([persona] if isinstance(persona, str) else persona)
     mine = responses
     if wanted is not None:

@@ -27,6 +27,8 @@ from workbench.errors import ConfigError, InputError, UnsupportedFormatError, Wo
 from workbench.ingest.base import SurveyResult, Transcript, decode
 from workbench.ingest.build import TableBuilder
 from workbench.ingest.speakers import Participants, SpeakerResolver, read_participants
+from workbench.ingest.stage_metrics import METRICS_FILE, read_stage_metrics
+from workbench.ingest.stage_metrics import empty as empty_stage_metrics
 from workbench.project import PARTICIPANTS_FILE, STUDY_CONFIG, Project
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".vtt", ".srt", ".docx")
@@ -35,6 +37,7 @@ SEGMENTS_FILE = "segments.parquet"
 DOCUMENTS_FILE = "documents.parquet"
 QUESTIONS_FILE = "questions.parquet"
 RESPONSES_FILE = "responses.parquet"
+STAGE_METRICS_FILE = "stage_metrics.parquet"
 REPORT_FILE = "ingest_report.json"
 
 #: Above this many files, reading runs in a process pool.
@@ -86,7 +89,7 @@ def discover(project: Project, config: StudyConfig) -> Iterator[tuple[str, Path]
         rel = path.relative_to(project.raw).as_posix()
         if any(part.startswith(".") for part in Path(rel).parts):
             continue
-        if rel in (PARTICIPANTS_FILE, STUDY_CONFIG) or config.ignored(rel):
+        if rel in (PARTICIPANTS_FILE, STUDY_CONFIG, METRICS_FILE) or config.ignored(rel):
             continue
         yield rel, path
 
@@ -225,6 +228,11 @@ def ingest(
         participants = read_participants(project.participants_path, PARTICIPANTS_FILE)
     except InputError as error:
         participants, participants_error = Participants(), error
+    metrics_error = None
+    try:
+        stage_metrics = read_stage_metrics(project.raw / METRICS_FILE, METRICS_FILE)
+    except InputError as error:
+        stage_metrics, metrics_error = empty_stage_metrics(), error
     resolver = SpeakerResolver(participants, config)
     outcomes = _read_all(list(discover(project, config)), config, executor, progress)
     builder = TableBuilder(config, resolver)
@@ -234,6 +242,8 @@ def ingest(
         entries.append(
             _entry(FileOutcome(PARTICIPANTS_FILE, "participants", error=participants_error))
         )
+    if metrics_error is not None:
+        entries.append(_entry(FileOutcome(METRICS_FILE, "metrics", error=metrics_error)))
     for outcome in outcomes:
         entry = _entry(outcome)
         if isinstance(outcome.parsed, Transcript):
@@ -250,8 +260,10 @@ def ingest(
         raise IngestFailed(report)
     if write:
         with AtomicBatch() as batch:
-            names = (SEGMENTS_FILE, DOCUMENTS_FILE, QUESTIONS_FILE, RESPONSES_FILE)
-            for name, frame in zip(names, tables, strict=True):
+            names = (
+                SEGMENTS_FILE, DOCUMENTS_FILE, QUESTIONS_FILE, RESPONSES_FILE, STAGE_METRICS_FILE
+            )  # fmt: skip
+            for name, frame in zip(names, (*tables, stage_metrics), strict=True):
                 batch.write_parquet(project.processed_file(name), frame)
             batch.write_json(project.processed_file(REPORT_FILE), report)
         result.written = [project.processed_file(n) for n in (*names, REPORT_FILE)]
@@ -280,21 +292,26 @@ def _entry(outcome: FileOutcome) -> dict[str, Any]:
     return entry
 
 
-def people_counts(codable: pd.DataFrame) -> dict[str, int]:
+def people_counts(codable: pd.DataFrame, responses: pd.DataFrame | None = None) -> dict[str, int]:
     """Interviewees and survey respondents, counted apart (never one "participants" figure).
+
+    Respondents are those with an open answer (a segment) or a closed one (``responses``).
 
     Examples
     --------
     >>> frame = pd.DataFrame({"participant_id": ["P1", "P1", "R1", "R2"],
     ...                       "source_type": ["interview", "interview", "survey", "survey"]})
-    >>> people_counts(frame)
-    {'interviewees': 1, 'survey_respondents': 2}
+    >>> people_counts(frame, pd.DataFrame({"respondent_id": ["R2", "R3"]}))
+    {'interviewees': 1, 'survey_respondents': 3}
     """
     kind = codable[schema.SOURCE_TYPE]
     people = codable[schema.PARTICIPANT_ID]
+    respondents = set(people[kind == schema.SOURCE_SURVEY].dropna())
+    if responses is not None and len(responses):
+        respondents |= set(responses[schema.RESPONDENT_ID].dropna())
     return {
         "interviewees": int(people[kind == schema.SOURCE_INTERVIEW].dropna().nunique()),
-        "survey_respondents": int(people[kind == schema.SOURCE_SURVEY].dropna().nunique()),
+        "survey_respondents": len(respondents),
     }
 
 
@@ -321,7 +338,7 @@ def _report(project, config, entries, tables, started, skip_bad) -> dict[str, An
             "by_source_type": counts(codable, schema.SOURCE_TYPE),
             "by_persona": counts(codable, schema.PERSONA),
             "by_speaker_role": counts(segments, schema.SPEAKER_ROLE),
-            **people_counts(codable),
+            **people_counts(codable, tables[3]),
             "questions": len(tables[2]),
             "responses": len(tables[3]),
         },

@@ -284,7 +284,27 @@ def _yes_no_metric(cues: str) -> str | None:
     return None
 
 
-def _numeric(cues: str, header: str, nums: list[float], n: int) -> KindGuess:
+def _beyond(values: list[str], scale: tuple[int, int]) -> str:
+    """``"812 answers within 1-5, 188 above it"`` for answers that break a declared scale."""
+    inside = above = below = 0
+    for value in values:
+        number = value_number(schema.KIND_RATING, value)
+        if math.isnan(number):
+            continue
+        if number > scale[1]:
+            above += 1
+        elif number < scale[0]:
+            below += 1
+        else:
+            inside += 1
+    parts = [f"{inside:,} answers within {scale_label(scale)}"]
+    parts += [f"{above:,} above it"] if above else []
+    parts += [f"{below:,} below it"] if below else []
+    return ", ".join(parts)
+
+
+def _numeric(cues: str, header: str, nums: list[float], values: list[str]) -> KindGuess:
+    n = len(values)
     low, high = min(nums), max(nums)
     integers = all(x.is_integer() for x in nums)
     declared = declared_scale(header)
@@ -297,7 +317,8 @@ def _numeric(cues: str, header: str, nums: list[float], n: int) -> KindGuess:
                 None,
                 MIXED,
                 f"answers from {low:g} to {high:g} on a question that declares "
-                f"{scale_label(declared)}: mixed or wrong scale, not averaged",
+                f"{scale_label(declared)} ({_beyond(values, declared)}): mixed or wrong scale, "
+                "not averaged",
             )
         return KindGuess(schema.KIND_RATING, rating_metric(cues, declared), scale_label(declared))
     if not (integers and low >= 0 and high <= 10):
@@ -398,7 +419,7 @@ def classify(qid: str, text: str, values: list[str]) -> KindGuess:
     if nums is not None:
         if any(len(v) > 1 and v.startswith("0") and v.isdigit() for v in answered):
             return KindGuess(schema.KIND_ID)  # numbers never have leading zeros; codes do
-        return _numeric(cues, text, nums, len(values))
+        return _numeric(cues, text, nums, values)
     if all(on_scale(v) for v in answered):
         return _on_scale_kind(cues, values)
     if multi_select(distinct, values):

@@ -20,6 +20,7 @@ missing values); ``value_num`` holds the number where a value is one.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -139,7 +140,30 @@ def _configured(path: str, infos: list[ColumnInfo], name: str, what: str) -> int
     return j
 
 
+ROW_NUMBER = "row-number"  # id_column setting: number the rows (the export has no id)
+_ID_WORD = re.compile(r"(^|[\s_])(id|ref|number|no)\.?$", re.I)
+
+
+def _unique(values) -> bool:
+    stripped = [v.strip() for v in values]
+    return bool(stripped) and all(stripped) and len(set(stripped)) == len(stripped)
+
+
+def _id_like(path: str, infos: list[ColumnInfo], columns, warnings) -> int | None:
+    """A column that names rows although its header is not a known id name: ``Complaint ID``,
+    ``Review no.``, or an unnamed first column (a spreadsheet's row index), all values unique."""
+    for j, info in enumerate(infos):
+        unnamed = j == 0 and not info.text.strip()
+        if (unnamed or _ID_WORD.search(info.text.strip())) and _unique(columns[j]):
+            shown = "the unnamed first column" if unnamed else repr(info.text)
+            warnings.append(f"{path}: using {shown} as the respondent id (its values are unique)")
+            return j
+    return None
+
+
 def _id_column(path: str, layout: str, infos: list[ColumnInfo], columns, options, warnings):
+    if options.id_column == ROW_NUMBER:
+        return None
     if options.id_column:
         return _configured(path, infos, options.id_column, "respondent id")
     if layout == "qualtrics":
@@ -156,6 +180,8 @@ def _id_column(path: str, layout: str, infos: list[ColumnInfo], columns, options
             return j
     else:
         j = find_by_names(infos, ID_NAMES)
+        if j is None:
+            j = _id_like(path, infos, columns, warnings)
         if j is not None:
             return j
     if layout == "google-forms":
@@ -177,7 +203,8 @@ def _id_column(path: str, layout: str, infos: list[ColumnInfo], columns, options
         path,
         "no respondent id column",
         line=1,
-        expected=f"{expected}, or id_column in the study config; columns found: {listing(infos)}",
+        expected=f"{expected}, or id_column in the study config (id_column: {ROW_NUMBER} numbers "
+        f"the rows of an export without one); columns found: {listing(infos)}",
     )
 
 
