@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from workbench import schema
 from workbench.codebook import (
     JOURNEY_TYPES,
     STUDY_CODEBOOK_FILE,
@@ -20,6 +21,7 @@ from workbench.codebook import (
     write_codebook,
 )
 from workbench.errors import ConfigError
+from workbench.tag.rules import RuleTagger
 
 MINIMAL = """\
 name: Test book
@@ -204,12 +206,36 @@ def test_default_builtin_has_the_documented_codes():
 
 def test_journey_types_have_own_stages_and_shared_sections():
     default = builtin_codebook()
-    stage_lists = {j: tuple(builtin_codebook(j).stage_codes) for j in JOURNEY_TYPES}
+    stage_lists = {
+        j: tuple((s.code, s.label) for s in builtin_codebook(j).stages) for j in JOURNEY_TYPES
+    }
     assert len(set(stage_lists.values())) == len(JOURNEY_TYPES)
     for journey in JOURNEY_TYPES:
         cb = builtin_codebook(journey)
-        for section in ("touchpoints", "emotions", "pain_points", "goals"):
+        shared = ("emotions",) if journey == "ecommerce" else SHARED_SECTIONS
+        for section in shared:
             assert getattr(cb, section) == getattr(default, section), (journey, section)
+
+
+def test_the_shopping_journey_codes_retail_reviews():
+    """Its own touchpoints and pain points, on review sentences like the clothing pack's."""
+    cb = builtin_codebook("ecommerce")
+    assert cb.stage_codes == builtin_codebook().stage_codes  # maps compare with other studies
+    tagger = RuleTagger(cb).fit()
+    frame = tagger.predict_frame(
+        [
+            "It was way too tight so I sent it back for a refund.",
+            "I sized up based on the size chart and it fits perfectly.",
+            "Bought it on sale in the store, great price.",
+            "The package never arrived and customer service never responded.",
+        ]
+    )
+    assert list(frame[schema.STAGE]) == ["support", "decision", "purchase", "support"]
+    assert list(frame[schema.PAIN_CATEGORY].fillna("-")) == ["fit_size", "-", "-", "delivery"]
+    assert frame[schema.TOUCHPOINTS][2] == ["store"]
+
+
+SHARED_SECTIONS = ("touchpoints", "emotions", "pain_points", "goals")
 
 
 def test_unknown_builtin():

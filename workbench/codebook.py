@@ -33,9 +33,14 @@ Built-in codebooks, one per journey type (``JOURNEY_TYPES``):
 * ``complaint``  – complaint or return: problem → complain → acknowledgement → investigation →
   resolution → aftermath;
 * ``renewal``    – contract renewal and cancellation: renewal notice → review options →
-  negotiate/retention → decide → switch or stay → after.
+  negotiate/retention → decide → switch or stay → after;
+* ``ecommerce``  – online shopping (retail, fashion): awareness → browsing → choosing size and
+  options → ordering → delivery and use → returns and support → loyalty and reviews →
+  cancellation; with retail touchpoints (store, delivery, chat) and pain points (fit and sizing,
+  quality, not as pictured, returns, delivery, price, customer service).
 
-All built-ins share the same touchpoints, emotions, pain points and goals. A study overrides the
+The service built-ins share the same touchpoints, emotions, pain points and goals; ``ecommerce``
+shares the emotions and has retail touchpoints, pain points and goals. A study overrides the
 built-in default with a ``codebook.yml`` at its root (:func:`study_codebook`).
 """
 
@@ -54,7 +59,7 @@ import yaml
 
 from workbench.errors import ConfigError
 
-JOURNEY_TYPES = ("default", "onboarding", "query", "complaint", "renewal")
+JOURNEY_TYPES = ("default", "onboarding", "query", "complaint", "renewal", "ecommerce")
 STUDY_CODEBOOK_FILE = "codebook.yml"
 SECTIONS = ("stages", "touchpoints", "emotions", "pain_points", "goals")
 VALENCES = ("negative", "neutral", "positive")

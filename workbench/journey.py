@@ -458,6 +458,7 @@ def build_journey_map(
             coded=coded,
             persona=persona,
             stage_metrics=stage_metrics,
+            labels={c.code: c.label for c in codebook.pain_points},
         )
     warnings = []
     if schema.CODEBOOK_HASH in coded.columns:

@@ -168,10 +168,11 @@ METRIC_RATING_MEAN = "rating_mean"
 METRIC_RATING_TOP2 = "rating_top2"
 METRIC_YES_SHARE = "yes_share"
 METRIC_MEAN = "mean"
+METRIC_MENTIONS = "mentions"  # share of respondents whose open answers carry a code
 #: Measures that are percentages (0-100) rather than means on an answer scale.
 PERCENT_METRICS = (
     METRIC_RECOMMEND, METRIC_CSAT, METRIC_RATING_TOP2, METRIC_RETENTION, METRIC_CONVERSION,
-    METRIC_YES_SHARE,
+    METRIC_YES_SHARE, METRIC_MENTIONS,
 )  # fmt: skip
 #: How each measure reads in reports and charts, in the order they are shown.
 METRIC_LABELS = {
@@ -186,6 +187,7 @@ METRIC_LABELS = {
     METRIC_CONVERSION: "Conversion (%)",
     METRIC_YES_SHARE: "Yes (%)",
     METRIC_MEAN: "Mean",
+    METRIC_MENTIONS: "Wrote about (%)",
 }
 
 # A human decision that a segment carries no journey evidence (small talk, an aside, a

@@ -36,6 +36,9 @@ ANSWER = "answer"
 GROUP_QUESTION = "group_question"
 GROUP_TEXT = "group_text"
 OTHER = "Other"
+MENTIONS = schema.METRIC_MENTIONS
+SCALE = "scale"
+UNSPECIFIED = "unspecified"  # a pain point nobody categorised (workbench.evidence.UNSPECIFIED)
 YES, NO = "Yes", "No"
 CHOICE_KINDS = (schema.KIND_CHOICE, schema.KIND_MULTI, schema.KIND_YES_NO)
 SHARE_COLUMNS = [
@@ -215,6 +218,80 @@ def metrics_by_answer(
     return out.drop(columns=[schema.STAGE]).reset_index(drop=True)
 
 
+def codes_by_answer(
+    coded: pd.DataFrame,
+    questions: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    column: str = schema.PAIN_CATEGORY,
+    labels: dict[str, str] | None = None,
+    persona: str | None = None,
+    top: int = 8,
+    max_answers: int = 12,
+    min_respondents: int = 5,
+) -> pd.DataFrame:
+    """What respondents wrote, by what they answered: per answer of each choice question, the
+    share of respondents whose open answers were coded to each of the ``top`` commonest codes
+    of ``column`` (pain-point categories by default), with a Wilson interval.
+
+    This is where "returns are a detractor pain point" shows: the share of respondents who do
+    not recommend and wrote about returns, against those who do. Rows have the columns of
+    :func:`metrics_by_answer` with ``metric`` ``mentions`` and ``question_text`` the code's
+    label.
+    """
+    needed = [schema.SOURCE_ID, schema.PARTICIPANT_ID, column]
+    if coded is None or any(c not in coded.columns for c in needed):
+        return pd.DataFrame(columns=[GROUP_QUESTION, GROUP_TEXT, ANSWER, schema.METRIC])
+    survey = coded
+    if schema.SOURCE_TYPE in coded.columns:
+        survey = coded[(coded[schema.SOURCE_TYPE] == schema.SOURCE_SURVEY).fillna(False)]
+    said = survey.loc[survey[column].notna() & (survey[column] != UNSPECIFIED), needed]
+    said = said.drop_duplicates().rename(columns={schema.PARTICIPANT_ID: schema.RESPONDENT_ID})
+    codes = said[column].value_counts().head(top).index.tolist()
+    groups = _answers(_choice_questions(questions, (schema.KIND_CHOICE, schema.KIND_YES_NO)),
+                      responses)  # fmt: skip
+    if persona is not None:
+        groups = groups[groups[schema.PERSONA] == persona]
+    labels = labels or {}
+    parts = []
+    keys = [schema.SOURCE_ID, schema.QUESTION_ID]
+    for (source, question), rows in groups.groupby(keys):
+        if not 2 <= rows[ANSWER].nunique() <= max_answers:
+            continue
+        base = rows.groupby(ANSWER)[schema.RESPONDENT_ID].nunique()
+        base = base[base >= min_respondents]
+        mine = said[said[schema.SOURCE_ID] == source].merge(
+            rows[[schema.RESPONDENT_ID, ANSWER]], on=schema.RESPONDENT_ID
+        )
+        for code in codes:
+            k = (
+                mine[mine[column] == code].groupby(ANSWER)[schema.RESPONDENT_ID].nunique()
+                .reindex(base.index, fill_value=0)
+            )  # fmt: skip
+            n = base.to_numpy(dtype=float)
+            low, high = wilson_interval(k.to_numpy(dtype=float), n)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        GROUP_QUESTION: question,
+                        GROUP_TEXT: rows[schema.QUESTION_TEXT].iloc[0],
+                        ANSWER: base.index,
+                        schema.QUESTION_ID: f"{column}:{code}",
+                        schema.QUESTION_TEXT: labels.get(code, str(code)),
+                        schema.METRIC: MENTIONS,
+                        SCALE: "share",
+                        schema.ESTIMATE: 100 * k.to_numpy() / n,
+                        schema.CI_LOW: 100 * low,
+                        schema.CI_HIGH: 100 * high,
+                        schema.N_RESPONDENTS: base.to_numpy(dtype="int64"),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(columns=[GROUP_QUESTION, GROUP_TEXT, ANSWER, schema.METRIC])
+    return pd.concat(parts, ignore_index=True)
+
+
 def extremes(by_answer: pd.DataFrame) -> pd.DataFrame:
     """The lowest and highest group of each (choice question, metric) pair, when they differ
     beyond noise (their intervals do not overlap).
@@ -266,11 +343,13 @@ def survey_tables(
     coded: pd.DataFrame | None = None,
     persona: str | Sequence[str] | None = None,
     stage_metrics: pd.DataFrame | None = None,
+    labels: dict[str, str] | None = None,
 ) -> SurveyTables:
     """Metrics, choice shares and metrics by answer, per persona (``persona`` None: all).
 
     ``stage_metrics`` (the study's ``metrics.csv`` counts) add conversion and retention rows to
-    the metrics.
+    the metrics; ``coded`` adds, to the breakdowns by answer, what respondents wrote about
+    (pain-point categories, named by ``labels``).
 
     The breakdowns by answer are computed for each persona and for all respondents together
     (``persona`` None in their ``persona`` column).
@@ -289,11 +368,18 @@ def survey_tables(
     personas = sorted(
         str(p) for p in mine[schema.PERSONA].astype(object).fillna(UNASSIGNED).unique()
     )
-    parts = [metrics_by_answer(questions, mine).assign(**{schema.PERSONA: None})]
-    if len(personas) > 1:
-        parts += [
-            metrics_by_answer(questions, mine, persona=p).assign(**{schema.PERSONA: p})
-            for p in personas
+
+    def breakdown(who: str | None) -> pd.DataFrame:
+        frames = [
+            metrics_by_answer(questions, mine, persona=who),
+            codes_by_answer(coded, questions, mine, labels=labels, persona=who),
         ]
+        frames = [f for f in frames if not f.empty]
+        joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return joined.assign(**{schema.PERSONA: who})
+
+    parts = [breakdown(None)]
+    if len(personas) > 1:
+        parts += [breakdown(p) for p in personas]
     by_answer = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
     return SurveyTables(metrics, choices, by_answer, not_averaged(questions))
