@@ -148,3 +148,91 @@ def test_natcs_coded_in_a_sheet_trains_on_stages_and_maps_the_facts(
     machine = coded[coded[schema.CODE_SOURCE] != schema.SOURCE_HUMAN]
     truth = machine[schema.PARTICIPANT_ID].map(gold)
     assert (machine[schema.STAGE] == truth).mean() > 0.7  # the rest, coded by the model
+
+
+@pytest.fixture(scope="module")
+def clothing_study(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The clothing-review export as a survey-only study, set up from the README alone: the
+    shopping journey, personas as age bands, nothing else configured."""
+    folder = pack(shared_data, "clothing-reviews-survey")
+    root = tmp_path_factory.mktemp("clothing") / "study"
+    run("init", str(root), "--journey", "ecommerce")
+    for path in folder.glob("*.csv"):
+        shutil.copy(path, root / "data" / "raw" / "surveys" / path.name)
+    text = (root / "study.yml").read_text(encoding="utf-8")
+    text = text.replace("  persona_column: null", "  persona_column: Age")
+    text = text.replace("  # persona_bands: [18, 35, 50, 65]", "  persona_bands: [18, 35, 50, 65]")
+    (root / "study.yml").write_text(text, encoding="utf-8")
+    output = run("ingest", "--project", str(root))
+    assert "using the unnamed first column as the respondent id" in output
+    assert "Recommended IND" in output and "yes/no (recommend)" in output  # the kinds table
+    run("tag", "--project", str(root), "--workers", "2")
+    run("report", "--project", str(root), "--run-id", "r1")
+    return Project(root)
+
+
+def _overall(jm, metric: str) -> pd.Series:
+    rows = jm.survey[
+        jm.survey[schema.PERSONA].isna()
+        & jm.survey[schema.STAGE].isna()
+        & (jm.survey[schema.METRIC] == metric)
+    ]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_clothing_reviews_only_the_review_and_title_become_segments(clothing_study: Project):
+    segments = pd.read_parquet(clothing_study.processed_file("segments.parquet"))
+    assert set(segments[schema.QUESTION_ID]) == {"review_text", "title"}
+    questions = pd.read_parquet(clothing_study.processed_file("questions.parquet"))
+    kinds = dict(zip(questions[schema.QUESTION_TEXT], questions[schema.QUESTION_KIND],
+                     strict=True))  # fmt: skip
+    assert kinds["Recommended IND"] == schema.KIND_YES_NO
+    assert kinds["Rating"] == schema.KIND_RATING
+    assert kinds["Clothing ID"] == schema.KIND_ID
+    for closed in ("Division Name", "Department Name", "Class Name"):
+        assert kinds[closed] == schema.KIND_CHOICE
+    personas = set(segments[schema.PERSONA])
+    assert personas == {"18-34", "35-49", "50-64", "65+"}
+
+
+def test_clothing_reviews_measures_match_the_pack(clothing_study: Project):
+    from workbench.study import load_journey_map
+
+    jm, _ = load_journey_map(clothing_study)
+    recommend = _overall(jm, schema.METRIC_RECOMMEND)
+    assert round(recommend[schema.ESTIMATE], 1) == 82.0  # fact 1
+    assert recommend[schema.CI_LOW] < 82.0 < recommend[schema.CI_HIGH]
+    assert recommend[schema.N_RESPONDENTS] == 11_743
+    assert schema.METRIC_NPS not in set(jm.survey[schema.METRIC])  # no NPS is claimed
+    mean = _overall(jm, schema.METRIC_RATING_MEAN)
+    assert (round(mean[schema.ESTIMATE], 2), mean["scale"]) == (4.18, "1-5")
+    assert round(_overall(jm, schema.METRIC_RATING_TOP2)[schema.ESTIMATE], 1) == 77.2
+    everyone = jm.survey_by_answer[jm.survey_by_answer[schema.PERSONA].isna()]
+    dept = everyone[
+        (everyone["group_question"] == "department_name")
+        & (everyone[schema.METRIC] == schema.METRIC_RATING_MEAN)
+    ].set_index("answer")
+    assert dept[schema.ESTIMATE].idxmin() == "Trend"  # fact 3: the weakest department
+    assert round(dept.loc["Trend", schema.ESTIMATE], 2) == 3.50
+    assert dept.loc["Trend", schema.N_RESPONDENTS] == 56
+    returns = everyone[
+        (everyone["group_question"] == "recommended_ind")
+        & (everyone[schema.QUESTION_ID] == f"{schema.PAIN_CATEGORY}:returns")
+    ].set_index("answer")
+    # fact 2: returns are a detractor pain point
+    assert returns.loc["No", schema.CI_LOW] > returns.loc["Yes", schema.CI_HIGH]
+
+
+def test_clothing_reviews_report_shows_the_measures_readably(clothing_study: Project):
+    index = (clothing_study.root / "reports" / "r1" / "index.html").read_text(encoding="utf-8")
+    assert "Would recommend (%) [95% CI]" in index  # the headline measure, not NPS
+    assert "82.0% [81.3, 82.7] (n=11,743)" not in index  # personas, not everyone, per column
+    assert "Trend: 3.50 (n=56)" in index  # where the measures differ
+    assert "NPS" not in index
+    page = (clothing_study.root / "reports" / "r1" / "35-49" / "report.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Rating (mean)" in page and "1-5" in page
+    assert "Who answered what" in page and "Department Name" in page
+    assert "recommended_ind" not in page.split("<body")[1].split("<svg")[0]  # no raw ids in text

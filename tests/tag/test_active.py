@@ -91,7 +91,9 @@ WORDS = "apple bread chair dance eagle fruit grape house igloo jelly".split()
 def topic_table(participants=None):
     """30 segments, 10 per topic (similar, not duplicates); the first topic the least sure."""
     texts = [f"{topic} {w}" for topic in TOPICS for w in WORDS]
-    confidence = np.r_[np.linspace(0.10, 0.19, 10), np.linspace(0.4, 0.49, 10), [0.6] * 10]
+    confidence = np.r_[
+        np.linspace(0.10, 0.19, 10), np.linspace(0.4, 0.49, 10), np.linspace(0.6, 0.69, 10)
+    ]
     people = participants or [str(i) for i in range(30)]
     coded = table(texts, people, list(confidence))
     return coded, dict(zip(coded[schema.SEGMENT_ID], np.repeat(TOPICS, 10), strict=True))
@@ -112,6 +114,18 @@ def test_a_batch_covers_several_clusters_of_doubt():
     assert everything == active.next_to_code(coded, batch=3)  # same seed, same order
     with pytest.raises(ConfigError, match="batch"):
         active.next_to_code(coded, batch=0)
+
+
+def test_equally_uncertain_segments_are_taken_at_random_not_in_file_order():
+    """A sorted export (300 rows per intent, in intent order) left blank by the rules: every
+    segment is equally uncertain, and the first codes must not all come from the first rows."""
+    topics = [f"topic{i}" for i in range(10)]
+    texts = [f"{topic} question number {j}" for topic in topics for j in range(100)]
+    coded = table(texts, [str(i) for i in range(len(texts))], [0.0] * len(texts))
+    picked = active.next_to_code(coded, n=50)
+    rows = sorted(int(i[1:]) for i in picked)
+    assert len({r // 100 for r in rows}) >= 8  # from (nearly) every part of the file
+    assert picked == active.next_to_code(coded, n=50)  # still reproducible
 
 
 def test_participants_take_turns_within_a_batch():

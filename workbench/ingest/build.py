@@ -172,6 +172,7 @@ class TableBuilder:
         """Add one survey's open answers as segments, and its questions and responses."""
         source_id = segment_id("source", rel)
         n_segments = 0
+        file_persona = self.config.for_file(rel).persona  # files: {glob: {persona: ...}}
         for answer in survey.answers:
             pieces = split_turn(
                 answer.text,
@@ -193,7 +194,7 @@ class TableBuilder:
                     source_path=rel,
                     source_format=survey.format,
                     participant_id=answer.respondent_id,
-                    persona=answer.persona or None,
+                    persona=answer.persona or file_persona or None,
                     speaker=answer.respondent_id,
                     speaker_role=schema.ROLE_PARTICIPANT,
                     turn=part,
@@ -211,6 +212,8 @@ class TableBuilder:
         self._questions.append(questions)
         responses = survey.responses.copy()
         responses.insert(0, schema.SOURCE_ID, source_id)
+        if file_persona:
+            responses[schema.PERSONA] = responses[schema.PERSONA].fillna(file_persona)
         self._responses.append(responses)
         respondents = (
             survey.responses[schema.RESPONDENT_ID].nunique() if len(survey.responses) else 0

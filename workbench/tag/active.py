@@ -371,7 +371,11 @@ def next_to_code(
         local = np.arange(len(order))
         candidates_rows = order
     else:
-        candidates_rows = rows[np.argsort(-score, kind="stable")]
+        # ties (every segment the rules leave blank is equally uncertain) are broken at random,
+        # not in file order: a sorted export (Bitext: 300 rows per intent, in intent order) gave
+        # 300 codes from 3 of 8 stages and a model right on 26% of the rest
+        shuffled = np.random.default_rng(seed).permutation(len(rows))
+        candidates_rows = rows[shuffled][np.argsort(-score[shuffled], kind="stable")]
         local = np.arange(len(candidates_rows))
     head_rows = candidates_rows[:window]
     groups = None

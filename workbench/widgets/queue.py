@@ -36,6 +36,7 @@ from workbench.errors import ConfigError
 
 ORDERS = ("active", "source")
 DEFAULT_THRESHOLD = 0.6
+TIE_SEED = 0  # the shuffle that breaks ties between equally confident segments
 ACTIVE_POOL = 1_000  # least confident segments ordered by next_to_code; the rest follow
 
 
@@ -108,11 +109,14 @@ def source_order(frame: pd.DataFrame, positions: Sequence[int]) -> np.ndarray:
 def fallback_order(frame: pd.DataFrame, positions: Sequence[int]) -> np.ndarray:
     """Least confident first, spread over participants (one per participant per round).
 
-    Used when :mod:`workbench.tag.active` is absent. Ties keep ``positions`` order.
+    Also the pool :func:`active_order` draws from. Ties are broken by a seeded shuffle, not in
+    file order: on a sorted export that the rules leave blank (every segment equally unsure),
+    file order put only the first 1,000 rows, 4 of 27 intents, in the pool.
     """
     positions = np.asarray(positions, dtype=int)
     if not len(positions):
         return positions
+    positions = positions[np.random.default_rng(TIE_SEED).permutation(len(positions))]
     confidence = np.zeros(len(positions))
     if schema.STAGE_CONFIDENCE in frame.columns:
         values = pd.to_numeric(frame[schema.STAGE_CONFIDENCE], errors="coerce")
