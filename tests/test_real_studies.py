@@ -236,3 +236,30 @@ def test_clothing_reviews_report_shows_the_measures_readably(clothing_study: Pro
     assert "Rating (mean)" in page and "1-5" in page
     assert "Who answered what" in page and "Department Name" in page
     assert "recommended_ind" not in page.split("<body")[1].split("<svg")[0]  # no raw ids in text
+
+
+def test_bitext_is_flat_by_design_and_the_map_finds_no_trend(shared_data: Path, tmp_path: Path):
+    """Fact 3 of support-intents: 27 intents x 300 utterances; every intent is 1/27 = 3.7%, and
+    no category or intent may come out as a dominant complaint."""
+    folder = pack(shared_data, "support-intents") / "bitext_intent_synthetic"
+    root = tmp_path / "bitext"
+    run("init", str(root), "--journey", "ecommerce")
+    for path in folder.glob("*.csv"):
+        shutil.copy(path, root / "data" / "raw" / "surveys" / path.name)
+    text = (root / "study.yml").read_text(encoding="utf-8")
+    text = text.replace("  id_column: null", "  id_column: row-number")
+    text = text.replace("files: {}", 'files: {"surveys/*.csv": {persona: online shopper}}')
+    (root / "study.yml").write_text(text, encoding="utf-8")
+    output = run("ingest", "--project", str(root))
+    assert "8,100 survey respondents" in output
+    run("tag", "--project", str(root), "--workers", "1")
+    from workbench.study import load_journey_map
+
+    jm, _ = load_journey_map(root)
+    intents = jm.survey_choices[jm.survey_choices[schema.QUESTION_ID] == "intent"]
+    assert len(intents) == 9  # the 8 most given answers and "Other"
+    assert set(intents[schema.COUNT].iloc[:8]) == {300}  # three files, pooled: one question
+    assert (intents[schema.SHARE].iloc[:8].round(1) == 3.7).all()
+    segments = pd.read_parquet(Project(root).processed_file("segments.parquet"))
+    assert set(segments[schema.QUESTION_ID]) == {"utterance"}  # slots and labels are closed
+    assert set(segments[schema.PERSONA]) == {"online shopper"}

@@ -143,29 +143,69 @@ def _scale(values: pd.Series, kind: str, label: object) -> tuple[float, float] |
     return (0.0 if values.min() < 1 else 1.0), high
 
 
-def measured_questions(questions: pd.DataFrame) -> pd.DataFrame:
-    """The questions that feed a metric, with their kind, metric and scale filled in.
+POOL = [schema.QUESTION_ID, schema.QUESTION_TEXT]  # one question, whatever file it is in
 
-    Tables written before kinds carried their own scale (or built by hand with a ``metric``
-    only) get the kind the metric implies.
+
+def _family(label: object) -> int | None:
+    """The kind of scale a label is on: 5 (1–5, 0–5, 1–4...), 7 or 10 points."""
+    bounds = parse_scale(label)
+    if bounds is None:
+        return None
+    return next((top for top in (5, 7) if bounds[1] <= top), 10)
+
+
+def _resolved(questions: pd.DataFrame) -> pd.DataFrame:
+    """Questions with kind, metric and scale filled in, pooled over files.
+
+    A question is its id and text: the same column in several exports (monthly files, a
+    split download) is one question, measured over all their respondents. Tables built by
+    hand with a ``metric`` only get the kind the metric implies. A question read as different
+    kinds, or answered on different scales (1–5 in one file, 1–10 in another), in different
+    files gets scale ``mixed`` and a note saying where: it is never averaged.
     """
     q = questions.copy()
     metric = q[schema.QUESTION_METRIC].astype(object)
-    metric = metric.where(metric.notna(), None)
-    q[schema.QUESTION_METRIC] = metric
+    q[schema.QUESTION_METRIC] = metric.where(metric.notna(), None)
     kind = (
         q[schema.QUESTION_KIND].astype(object)
         if schema.QUESTION_KIND in q.columns
         else pd.Series(None, index=q.index, dtype=object)
     )
-    kind = kind.where(kind.notna(), metric.map(_METRIC_KINDS))
-    q[schema.QUESTION_KIND] = kind
-    if schema.QUESTION_SCALE not in q.columns:
-        q[schema.QUESTION_SCALE] = None
+    q[schema.QUESTION_KIND] = kind.where(kind.notna(), q[schema.QUESTION_METRIC].map(_METRIC_KINDS))
+    for column in (schema.QUESTION_SCALE, schema.KIND_NOTE):
+        if column not in q.columns:
+            q[column] = None
+        q[column] = q[column].astype(object).where(q[column].notna(), None)
     if schema.QUESTION_TEXT not in q.columns:
         q[schema.QUESTION_TEXT] = q[schema.QUESTION_ID]
-    mixed = q[schema.QUESTION_SCALE].astype(object).eq(MIXED).fillna(False)
-    keep = kind.isin(_MEASURED).fillna(False) & ~mixed
+    where = q[schema.SOURCE_PATH] if schema.SOURCE_PATH in q.columns else q[schema.SOURCE_ID]
+    for _, rows in q.groupby(POOL, sort=False):
+        if len(rows) < 2:
+            continue
+        kinds = set(rows[schema.QUESTION_KIND].dropna())
+        ratings = rows[rows[schema.QUESTION_KIND] == schema.KIND_RATING]
+        families = {_family(label) for label in ratings[schema.QUESTION_SCALE]}
+        if len(kinds) > 1 or len(families) > 1:
+            listed = "; ".join(
+                f"{r[schema.QUESTION_SCALE] or r[schema.QUESTION_KIND]} in {where[i]}"
+                for i, r in rows.iterrows()
+            )
+            q.loc[rows.index, schema.QUESTION_SCALE] = MIXED
+            q.loc[rows.index, schema.KIND_NOTE] = f"asked differently in different files: {listed}"
+        elif len(ratings):
+            widest = max(
+                ratings[schema.QUESTION_SCALE], key=lambda x: (parse_scale(x) or (0, 0))[1]
+            )
+            q.loc[rows.index, schema.QUESTION_SCALE] = widest
+    return q
+
+
+def measured_questions(questions: pd.DataFrame) -> pd.DataFrame:
+    """The questions that feed a metric, with their kind, metric and scale resolved over files
+    (see :func:`_resolved`); questions whose scale is ``mixed`` are left out."""
+    q = _resolved(questions)
+    mixed = q[schema.QUESTION_SCALE].eq(MIXED).fillna(False)
+    keep = q[schema.QUESTION_KIND].isin(_MEASURED).fillna(False) & ~mixed
     columns = [
         schema.SOURCE_ID,
         schema.QUESTION_ID,
@@ -178,12 +218,11 @@ def measured_questions(questions: pd.DataFrame) -> pd.DataFrame:
 
 
 def not_averaged(questions: pd.DataFrame) -> pd.DataFrame:
-    """Rating questions whose answers break their scale, with the reason (never averaged)."""
-    if schema.QUESTION_SCALE not in questions.columns:
-        return questions.iloc[:0]
-    mixed = questions[schema.QUESTION_SCALE].astype(object).eq(MIXED).fillna(False)
-    columns = [c for c in (schema.QUESTION_TEXT, schema.KIND_NOTE) if c in questions.columns]
-    return questions.loc[mixed, [schema.SOURCE_ID, schema.QUESTION_ID, *columns]]
+    """Questions whose answers break their scale, in one file or across files, with the reason
+    (they are never averaged); one row per question."""
+    q = _resolved(questions)
+    mixed = q[schema.QUESTION_SCALE].eq(MIXED).fillna(False)
+    return q.loc[mixed, [*POOL, schema.KIND_NOTE]].drop_duplicates(POOL)
 
 
 def stage_links(coded: pd.DataFrame) -> pd.DataFrame:
@@ -321,13 +360,12 @@ def survey_metrics(
     )
     several = answers[schema.PERSONA].nunique() > 1
     parts: list[pd.DataFrame] = []
-    keys = [schema.SOURCE_ID, schema.QUESTION_ID]
-    for (source, question), rows in answers.groupby(keys, sort=False):
+    for (question, text), rows in answers.groupby(POOL, sort=False):
         first = rows.iloc[0]
         kind, metric = first[schema.QUESTION_KIND], first[schema.QUESTION_METRIC]
         scale = _scale(rows[schema.VALUE_NUM], kind, first[schema.QUESTION_SCALE])
         stage_rows = staged[
-            (staged[schema.SOURCE_ID] == source) & (staged[schema.QUESTION_ID] == question)
+            (staged[schema.QUESTION_ID] == question) & (staged[schema.QUESTION_TEXT] == text)
         ]
         combos = [(rows, [schema.PERSONA]), (stage_rows, [schema.PERSONA, schema.STAGE])]
         if several:
@@ -335,7 +373,6 @@ def survey_metrics(
                 (rows.assign(**{schema.PERSONA: None}), [schema.PERSONA]),
                 (stage_rows.assign(**{schema.PERSONA: None}), [schema.PERSONA, schema.STAGE]),
             ]
-        text = first[schema.QUESTION_TEXT]
         for frame, by in combos:
             if len(frame):
                 parts.extend(

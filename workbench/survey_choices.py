@@ -24,6 +24,7 @@ import pandas as pd
 from workbench import schema
 from workbench.ingest.question_kinds import yes_no
 from workbench.survey import (
+    POOL,
     UNASSIGNED,
     counted_metrics,
     measured_questions,
@@ -36,6 +37,7 @@ ANSWER = "answer"
 GROUP_QUESTION = "group_question"
 GROUP_TEXT = "group_text"
 OTHER = "Other"
+WHO = "_who"  # a respondent: their file and id (ids repeat across files)
 MENTIONS = schema.METRIC_MENTIONS
 SCALE = "scale"
 UNSPECIFIED = "unspecified"  # a pain point nobody categorised (workbench.evidence.UNSPECIFIED)
@@ -53,6 +55,11 @@ SHARE_COLUMNS = [
     schema.N_RESPONDENTS,
 ]
 _SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def who(frame: pd.DataFrame, column: str = schema.RESPONDENT_ID) -> pd.Series:
+    """A respondent key unique across files: the source and the respondent id."""
+    return frame[schema.SOURCE_ID].astype(str) + "\x1f" + frame[column].astype(str)
 
 
 def _choice_questions(questions: pd.DataFrame, kinds=CHOICE_KINDS) -> pd.DataFrame:
@@ -86,8 +93,8 @@ def _answers(questions: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
         split = rows[multi].assign(**{ANSWER: rows.loc[multi, ANSWER].str.split(_SPLIT)})
         rows = pd.concat([rows[~multi], split.explode(ANSWER)], ignore_index=True)
     rows = rows[rows[ANSWER].astype(bool)]
-    keys = [schema.SOURCE_ID, schema.QUESTION_ID, schema.RESPONDENT_ID, ANSWER]
-    return rows.drop_duplicates(keys)
+    rows = rows.assign(**{WHO: who(rows)})
+    return rows.drop_duplicates([*POOL, WHO, ANSWER])
 
 
 def choice_shares(
@@ -116,7 +123,7 @@ def choice_shares(
         rows = rows[rows[schema.PERSONA] == persona]
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SHARE_COLUMNS})
-    keys = [schema.SOURCE_ID, schema.QUESTION_ID]
+    keys = POOL
     frequent = (
         rows.groupby([*keys, ANSWER]).size().rename("_n").reset_index()
         .sort_values([*keys, "_n", ANSWER], ascending=[True, True, False, True])
@@ -126,16 +133,16 @@ def choice_shares(
     rows = rows.merge(kept, on=[*keys, ANSWER], how="left")
     rows[ANSWER] = rows[ANSWER].where(rows["_rank"].notna(), OTHER)
     rows["_rank"] = rows["_rank"].fillna(top)
-    rows = rows.drop_duplicates([*keys, schema.RESPONDENT_ID, ANSWER])
+    rows = rows.drop_duplicates([*keys, WHO, ANSWER])
     frames = [rows]
     if rows[schema.PERSONA].nunique() > 1:
         frames.append(rows.assign(**{schema.PERSONA: None}))
     parts = []
     for frame in frames:
         by = [schema.PERSONA, *keys]
-        base = frame.groupby(by, dropna=False)[schema.RESPONDENT_ID].nunique().rename("_base")
+        base = frame.groupby(by, dropna=False)[WHO].nunique().rename("_base")
         counts = (
-            frame.groupby([*by, schema.QUESTION_TEXT, ANSWER, "_rank"], dropna=False)
+            frame.groupby([*by, ANSWER, "_rank"], dropna=False)
             .size()
             .rename(schema.COUNT)
             .reset_index()
@@ -187,18 +194,20 @@ def metrics_by_answer(
     if persona is not None:
         answers = answers[answers[schema.PERSONA] == persona]
     parts = []
-    for (source, question), rows in answers.groupby([schema.SOURCE_ID, schema.QUESTION_ID]):
+    for (question, text), rows in answers.groupby(POOL, sort=False):
         if not 2 <= rows[ANSWER].nunique() <= max_answers:
             continue
-        targets = measured[
-            (measured[schema.SOURCE_ID] == source) & (measured[schema.QUESTION_ID] != question)
-        ]
+        other = (measured[schema.QUESTION_ID] != question) | (
+            measured[schema.QUESTION_TEXT] != text
+        )
+        targets = measured[other]
         if targets.empty:
             continue
-        group_of = rows.set_index(schema.RESPONDENT_ID)[ANSWER]
-        mine = responses[responses[schema.SOURCE_ID] == source]
-        mine = mine[mine[schema.RESPONDENT_ID].isin(group_of.index)]
-        regrouped = mine.assign(**{schema.PERSONA: mine[schema.RESPONDENT_ID].map(group_of)})
+        group_of = rows.set_index(WHO)[ANSWER]
+        group_of = group_of[~group_of.index.duplicated()]
+        keys = who(responses)
+        mine = responses[keys.isin(group_of.index)]
+        regrouped = mine.assign(**{schema.PERSONA: keys[keys.isin(group_of.index)].map(group_of)})
         frame = survey_metrics(targets, regrouped)
         frame = frame[frame[schema.PERSONA].notna()]
         if frame.empty:
@@ -207,7 +216,7 @@ def metrics_by_answer(
             frame.assign(
                 **{
                     GROUP_QUESTION: question,
-                    GROUP_TEXT: rows[schema.QUESTION_TEXT].iloc[0],
+                    GROUP_TEXT: text,
                 }
             ).rename(columns={schema.PERSONA: ANSWER})
         )
@@ -246,7 +255,8 @@ def codes_by_answer(
     if schema.SOURCE_TYPE in coded.columns:
         survey = coded[(coded[schema.SOURCE_TYPE] == schema.SOURCE_SURVEY).fillna(False)]
     said = survey.loc[survey[column].notna() & (survey[column] != UNSPECIFIED), needed]
-    said = said.drop_duplicates().rename(columns={schema.PARTICIPANT_ID: schema.RESPONDENT_ID})
+    said = said.assign(**{WHO: who(said, schema.PARTICIPANT_ID)})[[WHO, column]]
+    said = said.drop_duplicates()
     codes = said[column].value_counts().head(top).index.tolist()
     groups = _answers(_choice_questions(questions, (schema.KIND_CHOICE, schema.KIND_YES_NO)),
                       responses)  # fmt: skip
@@ -254,18 +264,15 @@ def codes_by_answer(
         groups = groups[groups[schema.PERSONA] == persona]
     labels = labels or {}
     parts = []
-    keys = [schema.SOURCE_ID, schema.QUESTION_ID]
-    for (source, question), rows in groups.groupby(keys):
+    for (question, text), rows in groups.groupby(POOL, sort=False):
         if not 2 <= rows[ANSWER].nunique() <= max_answers:
             continue
-        base = rows.groupby(ANSWER)[schema.RESPONDENT_ID].nunique()
+        base = rows.groupby(ANSWER)[WHO].nunique()
         base = base[base >= min_respondents]
-        mine = said[said[schema.SOURCE_ID] == source].merge(
-            rows[[schema.RESPONDENT_ID, ANSWER]], on=schema.RESPONDENT_ID
-        )
+        mine = said.merge(rows[[WHO, ANSWER]], on=WHO)
         for code in codes:
             k = (
-                mine[mine[column] == code].groupby(ANSWER)[schema.RESPONDENT_ID].nunique()
+                mine[mine[column] == code].groupby(ANSWER)[WHO].nunique()
                 .reindex(base.index, fill_value=0)
             )  # fmt: skip
             n = base.to_numpy(dtype=float)
@@ -274,7 +281,7 @@ def codes_by_answer(
                 pd.DataFrame(
                     {
                         GROUP_QUESTION: question,
-                        GROUP_TEXT: rows[schema.QUESTION_TEXT].iloc[0],
+                        GROUP_TEXT: text,
                         ANSWER: base.index,
                         schema.QUESTION_ID: f"{column}:{code}",
                         schema.QUESTION_TEXT: labels.get(code, str(code)),

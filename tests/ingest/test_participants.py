@@ -80,4 +80,4 @@ def test_cli_summary_counts_interviewees_and_respondents_apart(repo_root: Path, 
     shutil.copy(repo_root / "study.yml", tmp_path / "study.yml")
     out = CliRunner().invoke(main, ["ingest", "--project", str(tmp_path)])
     assert out.exit_code == 0, out.output
-    assert "People: 15 interviewees, 319 survey respondents" in out.output
+    assert "People: 15 interviewees, 342 survey respondents" in out.output  # closed answers too

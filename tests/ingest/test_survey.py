@@ -294,7 +294,7 @@ def test_google_forms_numbers_respondents_and_warns() -> None:
     )
     result = read_survey_text(text, "forms.csv")
     assert result.format == "google-forms"
-    assert [a.respondent_id for a in result.answers] == ["row-1", "row-2"]
+    assert [a.respondent_id for a in result.answers] == ["forms.csv:row-1", "forms.csv:row-2"]
     assert any("no respondent id column" in w for w in result.warnings)
     kinds = _kinds(result)
     assert kinds["timestamp"][0] == schema.KIND_METADATA

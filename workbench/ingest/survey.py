@@ -144,6 +144,18 @@ ROW_NUMBER = "row-number"  # id_column setting: number the rows (the export has 
 _ID_WORD = re.compile(r"(^|[\s_])(id|ref|number|no)\.?$", re.I)
 
 
+def row_id(path: str, i: int) -> str:
+    """The id of a respondent the export does not name: the file and the row number (rows of
+    different files are different people, so ``row-1`` alone would merge them).
+
+    Examples
+    --------
+    >>> row_id("surveys/forms.csv", 0)
+    'surveys/forms.csv:row-1'
+    """
+    return f"{path}:row-{i + 1}"
+
+
 def _unique(values) -> bool:
     stripped = [v.strip() for v in values]
     return bool(stripped) and all(stripped) and len(set(stripped)) == len(stripped)
@@ -306,12 +318,12 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
         else find_by_names(infos, PERSONA_NAMES)
     )
     if id_j is None:
-        ids = [f"row-{i + 1}" for i in range(len(data))]
+        ids = [row_id(path, i) for i in range(len(data))]
     else:
         ids = [value.strip() for value in columns[id_j]]
         blank = [i for i, value in enumerate(ids) if not value]
         for i in blank:
-            ids[i] = f"row-{i + 1}"
+            ids[i] = row_id(path, i)
         if blank:
             shown = ", ".join(str(lines[i]) for i in blank[:_MAX_LISTED])
             warnings.append(
