@@ -144,7 +144,7 @@ def measure(mode: str, path: Path) -> dict[str, float]:
     with PeakRSS() as tree:
         started = time.perf_counter()
         if mode == "reader":
-            outcome = read_file(path.name, path, load_config(path.parents[3] / "study.yml"))
+            outcome = read_file(path.name, path, load_config(path.parents[3] / "study.yml"), True)
             if outcome.error is not None:
                 raise SystemExit(str(outcome.error))
             answers = len(outcome.parsed.answers)
@@ -162,10 +162,13 @@ def measure(mode: str, path: Path) -> dict[str, float]:
 
 
 def _study(folder: Path, megabytes: float, wide: bool) -> tuple[Path, int]:
-    raw = folder / f"study_{megabytes:g}" / "data" / "raw" / "surveys"
+    name = f"survey_{megabytes:g}mb{'_wide' if wide else ''}"
+    raw = folder / name / "data" / "raw" / "surveys"
     raw.mkdir(parents=True, exist_ok=True)
     (raw.parents[2] / "study.yml").write_text("survey:\n  persona_column: persona\n")
-    path = raw / f"survey_{megabytes:g}mb{'_wide' if wide else ''}.csv"
+    path = raw / f"{name}.csv"
+    if path.is_file():  # kept from an earlier run (--keep)
+        return path, 0
     return path, write_survey(path, megabytes, wide=wide)
 
 
@@ -188,10 +191,8 @@ def main() -> None:
             path, rows = _study(folder, megabytes, args.wide)
             size = path.stat().st_size / 2**20
             seconds = time.perf_counter() - t0
-            print(
-                f"{path.name}: {size:,.0f} MB, {rows:,} rows (written in {seconds:.0f} s)",
-                flush=True,
-            )
+            made = f"{rows:,} rows, written in {seconds:.0f} s" if rows else "kept from a run"
+            print(f"{path.name}: {size:,.0f} MB ({made})", flush=True)
             for mode in ("reader", "ingest") if args.ingest else ("reader",):
                 child = subprocess.run(
                     [sys.executable, __file__, "--measure", mode, str(path)],

@@ -247,3 +247,13 @@ def test_sentence_unit_uses_punkt_trained_on_the_study(small_study: Project):
     assert list(ann[schema.UNIT].unique()) == [schema.UNIT_SENTENCE]
     assert "A leaflet came through the door." in list(ann[schema.TEXT])
     assert "Then I checked the website." in list(ann[schema.TEXT])
+
+
+def test_a_large_survey_shows_its_own_progress_bar(small_study: Project, monkeypatch, capsys):
+    (small_study.raw / "surveys" / "big.csv").write_text("id,Comments\nR_1,Slow router\n")
+    monkeypatch.setattr(pipeline, "PROGRESS_BYTES", 10)
+    ingest(small_study, write=False, progress=True)
+    assert "surveys/big.csv" in capsys.readouterr().err
+    monkeypatch.setattr(pipeline, "PROGRESS_BYTES", 10_000)
+    ingest(small_study, write=False, progress=True)
+    assert "surveys/big.csv" not in capsys.readouterr().err

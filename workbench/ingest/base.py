@@ -129,7 +129,7 @@ def decode(raw: bytes, path: str, *, encoding: str | None = None) -> Decoded:
     >>> d.text, d.encoding
     ('café', 'cp1252')
     """
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(), which copies a large file's bytes
         raise EmptyFileError(path, "the file is empty", expected="a transcript or survey export")
     if encoding:
         try:
@@ -156,7 +156,7 @@ def decode(raw: bytes, path: str, *, encoding: str | None = None) -> Decoded:
                     expected=f"{name} text",
                 ) from None
             text = text.lstrip("\ufeff")
-            if not text.strip():
+            if not text or text.isspace():
                 raise EmptyFileError(path, "the file has only a byte-order mark", expected="text")
             return Decoded(text, "utf-8" if name == "utf-8-sig" else "utf-16")
     nul = raw.find(b"\x00")

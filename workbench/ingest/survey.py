@@ -20,6 +20,7 @@ missing values); ``value_num`` holds the number where a value is one.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,7 +76,9 @@ class SurveyOptions:
     delimiter: str | None = None
 
 
-def read_survey_text(text: str, path: str, options: SurveyOptions | None = None) -> SurveyResult:
+def read_survey_text(
+    text: str, path: str, options: SurveyOptions | None = None, *, progress: bool = False
+) -> SurveyResult:
     """Read a CSV or TSV survey export that is already decoded.
 
     Parameters
@@ -86,6 +89,8 @@ def read_survey_text(text: str, path: str, options: SurveyOptions | None = None)
         The file's name for messages (relative to ``data/raw`` where possible).
     options : SurveyOptions, optional
         Settings from the study config.
+    progress : bool
+        Show a progress bar while the text is parsed (for large files).
 
     Returns
     -------
@@ -107,11 +112,12 @@ def read_survey_text(text: str, path: str, options: SurveyOptions | None = None)
     ['007', '008']
     """
     options = options or SurveyOptions()
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), which copies a large file's text
         raise EmptyFileError(path, "the file is empty", expected="a survey export with a header")
     delimiter = options.delimiter or sniff_delimiter(text, path)
     with paused_gc():
-        return _build(split_delimited(text, path, delimiter), options, [])
+        table = split_delimited(text, path, delimiter, progress=progress)
+        return _build(table, options, [])
 
 
 def read_survey_xlsx(raw: bytes, path: str, options: SurveyOptions | None = None) -> SurveyResult:
@@ -179,44 +185,38 @@ def _id_column(path: str, layout: str, infos: list[ColumnInfo], columns, options
     )
 
 
-def _ragged(
-    path: str, rows: list[list[str]], lines: list[int], width: int, pad: bool, first_row: int
-) -> list[list[str]]:
-    """Rows cut or padded to ``width``; raises on the first ragged row (listing the others).
+def _ragged(path: str, table: Table, n_header: int) -> None:
+    """Raise on the first ragged record (a header row first), listing the other ragged rows.
 
-    Trailing empty fields beyond the header are dropped; short rows are padded only for
-    worksheets (``pad``), where empty trailing cells are simply absent.
+    Trailing empty fields beyond the header are dropped and, for worksheets, short rows padded
+    (where empty trailing cells are simply absent) when the table is read; the records left in
+    ``table.ragged`` do not fit the header.
     """
-    rows = list(rows)
-    bad = []
-    for i, row in enumerate(rows):
-        if len(row) == width:
-            continue
-        if len(row) > width and not any(row[width:]):
-            rows[i] = row[:width]
-        elif len(row) < width and pad:
-            rows[i] = row + [""] * (width - len(row))
-        else:
-            bad.append(i)
-    if bad:
-        i = bad[0]
-        others = [str(lines[k]) for k in bad[1:]]
-        more = ""
-        if others:
-            listed = ", ".join(others[:_MAX_LISTED])
-            extra = f" and {len(others) - _MAX_LISTED} more" if len(others) > _MAX_LISTED else ""
-            more = f"; {len(others)} other ragged row(s), on lines {listed}{extra}"
-        raise InputError(
-            path,
-            f"line {lines[i]} has {len(rows[i])} fields{more}",
-            line=lines[i],
-            row=first_row + i if first_row else None,
-            expected=f"{width} fields, as in the header",
-        )
-    return rows
+    if not table.ragged:
+        return
+    ragged = sorted(table.ragged)
+    in_header = [i for i in ragged if i < n_header]
+    bad = in_header or ragged
+    i = bad[0]
+    lines = table.lines
+    others = [str(lines[k]) for k in bad[1:]]
+    more = ""
+    if others:
+        listed = ", ".join(others[:_MAX_LISTED])
+        extra = f" and {len(others) - _MAX_LISTED} more" if len(others) > _MAX_LISTED else ""
+        more = f"; {len(others)} other ragged row(s), on lines {listed}{extra}"
+    raise InputError(
+        path,
+        f"line {lines[i]} has {table.ragged[i]} fields{more}",
+        line=lines[i],
+        row=None if in_header else i - n_header + 1,
+        expected=f"{len(table.columns)} fields, as in the header",
+    )
 
 
-def _duplicates(path: str, ids: list[str], lines: list[int], column: str) -> None:
+def _duplicates(path: str, ids: list[str], lines: Sequence[int], column: str) -> None:
+    if len(set(ids)) == len(ids):
+        return
     counts = Counter(ids)
     dups = [value for value, n in counts.items() if n > 1]
     if not dups:
@@ -241,27 +241,28 @@ def _duplicates(path: str, ids: list[str], lines: list[int], column: str) -> Non
 
 def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyResult:
     path = table.path
-    if not table.rows:
+    n_records = table.n_records
+    if not n_records:
         raise EmptyFileError(path, "the file has no rows", expected="a header row")
-    layout = options.layout or detect_layout(table.rows)
+    layout = options.layout or detect_layout([table.row(i) for i in range(min(3, n_records))])
     if layout not in LAYOUTS:
         raise ConfigError(f"{path}: unknown survey layout {layout!r}; expected one of {LAYOUTS}")
     n_header = {"qualtrics": 3, "qualtrics-legacy": 2, "surveymonkey": 2}.get(layout, 1)
-    if layout == "qualtrics" and (len(table.rows) < 3 or not is_import_row(table.rows[2])):
+    if layout == "qualtrics" and (n_records < 3 or not is_import_row(table.row(2))):
         n_header = 2
-    if len(table.rows) < n_header:
+    if n_records < n_header:
         raise InputError(
             path,
-            f"only {len(table.rows)} header row(s)",
+            f"only {n_records} header row(s)",
             line=table.lines[-1],
             expected=f"{n_header} header rows of a {layout} export",
         )
-    width = len(table.rows[0])
-    pad = table.cell_spans is not None
-    header = _ragged(path, table.rows[:n_header], table.lines, width, pad, 0)
+    _ragged(path, table, n_header)
+    width = len(table.columns)
     lines = table.lines[n_header:]
-    data = _ragged(path, table.rows[n_header:], lines, width, pad, 1)
-    columns = list(zip(*data, strict=True)) if data else [() for _ in header[0]]
+    header = table.split_header(n_header)
+    columns = table.columns
+    n_rows = n_records - n_header
     infos = column_infos(layout, header, width)
     keep = [
         j
@@ -277,7 +278,7 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
         else find_by_names(infos, PERSONA_NAMES)
     )
     if id_j is None:
-        ids = [f"row-{i + 1}" for i in range(len(data))]
+        ids = [f"row-{i + 1}" for i in range(n_rows)]
     else:
         ids = [value.strip() for value in columns[id_j]]
         blank = [i for i, value in enumerate(ids) if not value]
@@ -293,10 +294,10 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
     personas = (
         [value.strip() or None for value in columns[persona_j]]
         if persona_j is not None
-        else [None] * len(data)
+        else [None] * n_rows
     )
     kinds = _kinds(path, infos, columns, keep, {id_j, persona_j}, options, warnings)
-    if not data:
+    if not n_rows:
         warnings.append(f"{path}: the file has header rows but no responses")
     questions = pd.DataFrame(
         {
@@ -307,18 +308,47 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
             schema.QUESTION_POSITION: np.array([j + 1 for j in keep], dtype="int64"),
         }
     )
-    closed = [j for j in keep if kinds[j][0] in CLOSED_KINDS]
-    responses = _responses(closed, columns, ids, personas, infos)
-    answers = []
     open_cols = [j for j in keep if kinds[j][0] == schema.KIND_OPEN]
-    for i, row in enumerate(data):
-        cols = [j for j in open_cols if row[j] and not row[j].isspace()]
-        if cols:
-            spans = table.spans(n_header + i, cols)
-            for j, (start, end, _) in zip(cols, spans, strict=True):
-                qid = infos[j].qid
-                answers.append(Answer(ids[i], personas[i], qid, row[j], start, end, lines[i]))
+    answers = _answers(table, n_header, open_cols, infos, ids, personas, lines)
+    closed = [j for j in keep if kinds[j][0] in CLOSED_KINDS]
+    _release(columns, keep=closed)
+    responses = _responses(closed, columns, ids, personas, infos)
     return SurveyResult(layout, table.text, questions, responses, answers, warnings)
+
+
+def _release(columns: list[list[str]], keep: list[int]) -> None:
+    """Empty the columns that the responses do not need, once the answers are built.
+
+    Their strings (dates and other unique metadata; open answers live on in the answers) are
+    freed before the responses are built.
+    """
+    wanted = set(keep)
+    for j, column in enumerate(columns):
+        if j not in wanted:
+            column.clear()
+
+
+def _answers(
+    table: Table,
+    n_header: int,
+    open_cols: list[int],
+    infos: list[ColumnInfo],
+    ids: list[str],
+    personas: list[str | None],
+    lines: Sequence[int],
+) -> list[Answer]:
+    """The non-blank cells of the open-text columns, row by row, with their spans."""
+    answers = []
+    columns = table.columns
+    qids = [infos[j].qid for j in open_cols]
+    for i, cells in enumerate(zip(*(columns[j] for j in open_cols), strict=True)):
+        wanted = [k for k, value in enumerate(cells) if value and not value.isspace()]
+        if wanted:
+            spans = table.spans(n_header + i, [open_cols[k] for k in wanted])
+            rid, persona, line = ids[i], personas[i], lines[i]  # one int per row, not per answer
+            for k, (start, end, _) in zip(wanted, spans, strict=True):
+                answers.append(Answer(rid, persona, qids[k], cells[k], start, end, line))
+    return answers
 
 
 def _kinds(path, infos, columns, keep, fixed, options, warnings):
@@ -363,32 +393,38 @@ def _numbers(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(table.__getitem__, values), dtype="float64", count=len(values))
 
 
-def _responses(closed, columns, ids, personas, infos) -> pd.DataFrame:
-    rows, cols, values, numbers = [], [], [], []
-    for j in closed:
+def _responses(
+    closed: list[int],
+    columns: list[list[str]],
+    ids: list[str],
+    personas: list[str | None],
+    infos: list[ColumnInfo],
+) -> pd.DataFrame:
+    """The non-blank answers of the closed columns in long format, respondent by respondent.
+
+    The cells are taken from a respondents × questions grid through its mask of non-blank
+    cells, whose indices come out in that order: no per-question pieces to concatenate and
+    sort.
+    """
+    n = len(ids)
+    mask = np.zeros((n, len(closed)), dtype=bool)
+    grid = np.empty((n, len(closed)), dtype=object)
+    for k, j in enumerate(closed):
         column = columns[j]
-        mask = np.fromiter(map(bool, map(str.strip, column)), dtype=bool, count=len(column))
-        index = np.flatnonzero(mask)
-        kept = np.asarray(column, dtype=object)[index]
-        rows.append(index)
-        cols.append(np.full(len(index), j))
-        values.append(kept)
-        numbers.append(_numbers(kept))
-    if rows:
-        row_ix, col_ix = np.concatenate(rows), np.concatenate(cols)
-        value, number = np.concatenate(values), np.concatenate(numbers)
-    else:
-        row_ix = col_ix = np.zeros(0, dtype="int64")
-        value, number = np.zeros(0, dtype=object), np.zeros(0, dtype="float64")
-    order = np.lexsort((col_ix, row_ix))
-    row_ix, col_ix = row_ix[order], col_ix[order]
-    qids = pd.array([info.qid for info in infos], dtype=schema.STRING)
+        mask[:, k] = np.fromiter(map(bool, map(str.strip, column)), dtype=bool, count=n)
+        grid[:, k] = column
+    row_ix, k_ix = np.nonzero(mask)
+    del mask
+    value = grid[row_ix, k_ix]
+    del grid
+    number = _numbers(value)
+    qids = pd.array([infos[j].qid for j in closed], dtype=schema.STRING)
     return pd.DataFrame(
         {
             schema.RESPONDENT_ID: pd.array(ids, dtype=schema.STRING).take(row_ix),
             schema.PERSONA: pd.array(personas, dtype=schema.STRING).take(row_ix),
-            schema.QUESTION_ID: qids.take(col_ix),
-            schema.VALUE: pd.array(value[order], dtype=schema.STRING),
-            schema.VALUE_NUM: number[order],
+            schema.QUESTION_ID: qids.take(k_ix),
+            schema.VALUE: pd.array(value, dtype=schema.STRING),
+            schema.VALUE_NUM: number,
         }
     )
