@@ -423,6 +423,30 @@ def test_unterminated_quote_at_end_of_file() -> None:
     assert info.value.line == 3
 
 
+def test_answer_longer_than_the_csv_field_limit_is_read() -> None:
+    long = ("The router dropped again, so I rang them. " * 5000)[:200_000] + '"sorted"\nfinally'
+    limit = csv.field_size_limit()
+    assert len(long) > limit  # the csv module's default limit, 131,072 characters
+    text = _csv([["id", "Comments", "Plan"], ["1", long, "Fibre"], ["2", "Quick fix", "Fibre"]])
+    result = read_survey_text(text, "long.csv", SurveyOptions(open_questions=["comments"]))
+    assert [a.text for a in result.answers] == [long, "Quick fix"]
+    assert result.answers[1].line == 4  # the long answer holds one line break
+    _assert_offsets(result)
+    assert csv.field_size_limit() == limit  # restored for other users of the module
+
+
+def test_unterminated_quote_before_a_long_tail_is_named_as_such() -> None:
+    tail = "".join(f"{n},the engineer came and went\n" for n in range(3, 10_000))
+    assert len(tail) > csv.field_size_limit()
+    text = 'id,comment\n1,fine\n2,"it never\nstopped dropping\n' + tail
+    with pytest.raises(InputError) as info:
+        read_survey_text(text, "u.csv")
+    assert "unterminated quote: the quoted field that starts on this line runs to the end" in str(
+        info.value
+    )
+    assert info.value.line == 3
+
+
 def test_header_only_is_a_warning_even_with_blank_trailing_lines() -> None:
     result = read_survey_text(_csv([QUAL_IDS, QUAL_TEXTS, QUAL_IMPORT]) + "\n\n", "h.csv")
     assert result.format == "qualtrics"

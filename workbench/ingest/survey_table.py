@@ -300,6 +300,22 @@ def sniff_delimiter(text: str, path: str) -> str:
     return best if counts[best] else ","
 
 
+@contextlib.contextmanager
+def field_limit(size: int) -> Iterator[None]:
+    """Let the ``csv`` module read fields of up to ``size`` characters, then restore its limit.
+
+    The module refuses fields longer than 131,072 characters ("field larger than field
+    limit"), which long free-text answers can be. The limit is a module-wide setting: it is
+    only raised (never lowered) here, and ingest reads files in processes, not threads.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def split_delimited(text: str, path: str, delimiter: str, *, progress: bool = False) -> Table:
     """Parse CSV/TSV text into a :class:`Table`; blank records are skipped.
 
@@ -315,17 +331,18 @@ def split_delimited(text: str, path: str, delimiter: str, *, progress: bool = Fa
     previous, at = 0, 0  # lines read and where the text read ends, before this record
     last_end = -1  # where the last kept record's lines end
     try:
-        for record in reader:
-            consumed, stop = reader.line_num, feed.end
-            if any(record):
-                if store is None:
-                    store = _Columns(len(record), pad=False)
-                store.add(record)
-                lines.append(previous + 1)
-                starts.append(at)
-                ends.append(_before_newline(text, at, stop))
-                last_end = stop
-            previous, at = consumed, stop
+        with field_limit(len(text) + 1):  # a 200 KB answer is a valid cell
+            for record in reader:
+                consumed, stop = reader.line_num, feed.end
+                if any(record):
+                    if store is None:
+                        store = _Columns(len(record), pad=False)
+                    store.add(record)
+                    lines.append(previous + 1)
+                    starts.append(at)
+                    ends.append(_before_newline(text, at, stop))
+                    last_end = stop
+                previous, at = consumed, stop
     except csv.Error as exc:
         raise InputError(
             path,
