@@ -219,6 +219,38 @@ def test_offsets_exact_without_escaped_quotes_and_crlf() -> None:
     assert (a.line, b.line) == (11, 6)
 
 
+def test_old_mac_cr_only_line_ends_with_line_breaks_inside_cells() -> None:
+    # Excel's "CSV (Macintosh)": records end with a lone CR; a cell's line break stays LF
+    text = (
+        "id,Plan,Comments\r"
+        'R1,Fibre,"Slow router\nfor weeks"\r'
+        'R2,Fibre,"Rang twice\r\nthen gave up"\r'
+        "R3,Copper,Fine\r"
+        'R4,Copper,"The engineer\rwas late"\r'
+    )
+    result = read_survey_text(text, "mac.csv", SurveyOptions(open_questions=["comments"]))
+    assert [(a.respondent_id, a.text, a.line) for a in result.answers] == [
+        ("R1", "Slow router\nfor weeks", 2),
+        ("R2", "Rang twice\r\nthen gave up", 4),
+        ("R3", "Fine", 6),
+        ("R4", "The engineer\rwas late", 7),
+    ]
+    for answer in result.answers:
+        assert text[answer.char_start : answer.char_end] == answer.text
+    plans = _responses(result, "plan")
+    assert plans == {"R1": "Fibre", "R2": "Fibre", "R3": "Copper", "R4": "Copper"}
+
+
+def test_old_mac_line_ends_in_errors_and_in_the_delimiter_guess() -> None:
+    text = "id,Comments\r1,a;b;c;d\r2,fine\r3,x,y\r"  # more ';' in the file than ','
+    with pytest.raises(InputError) as info:
+        read_survey_text(text, "mac.csv")
+    assert info.value.line == 4 and "line 4 has 3 fields" in str(info.value)
+    raw = "id,Comments\r1,ok\r2,caf\xe9\xff\r".encode("latin-1")
+    [warning] = decode(raw, "mac.csv").warnings
+    assert warning.startswith("mac.csv: not valid UTF-8 (byte 22, line 3)")
+
+
 # --- SurveyMonkey ----------------------------------------------------------------------------
 
 SM_HEAD = [

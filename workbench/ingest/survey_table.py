@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import re
 import zipfile
 from array import array
 from collections.abc import Iterator
@@ -25,8 +26,10 @@ from dataclasses import dataclass, field
 from tqdm.auto import tqdm
 
 from workbench.errors import InputError
+from workbench.ingest.base import count_newlines
 
 QUOTE = '"'
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 #: Characters read between two updates of the progress bar.
 _BAR_STEP = 1 << 22
 
@@ -163,9 +166,11 @@ class _Lines:
     """The lines of a text, each with its line end, one at a time; ``end`` is where the last
     line given ends.
 
-    Feeding the ``csv`` reader one line at a time, instead of a list of every line, keeps one
-    copy of the text; the reader asks for the next line only to finish the current record, so
-    after each record ``end`` is where that record ends.
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac exports end records with CR
+    only and may hold LFs inside quoted cells), as in a text editor. Feeding the ``csv`` reader
+    one line at a time, instead of a list of every line, keeps one copy of the text; the reader
+    asks for the next line only to finish the current record, so after each record ``end`` is
+    where that record ends.
     """
 
     __slots__ = ("bar", "end", "text")
@@ -175,11 +180,8 @@ class _Lines:
 
     def __iter__(self) -> Iterator[str]:
         text, n = self.text, len(self.text)
-        sep = "\n" if "\n" in text or "\r" not in text else "\r"
-        find, pos, shown = text.find, 0, 0
-        while pos < n:
-            stop = find(sep, pos)
-            stop = n if stop < 0 else stop + 1
+        pos, shown = 0, 0
+        for stop in _line_ends(text):
             self.end = stop
             if self.bar is not None and stop - shown > _BAR_STEP:
                 self.bar.update(stop - shown)
@@ -188,6 +190,29 @@ class _Lines:
             pos = stop
         if self.bar is not None:
             self.bar.update(n - shown)
+
+
+def _line_ends(text: str) -> Iterator[int]:
+    """Where each line of ``text`` ends (after its line end); the last one at ``len(text)``.
+
+    One ``str.find`` per line where all lines end alike; a regular expression only for a text
+    that mixes lone CRs with LFs.
+    """
+    n = len(text)
+    if "\r" not in text or text.count("\r") == text.count("\r\n"):
+        sep = "\n"
+    elif "\n" not in text:
+        sep = "\r"
+    else:
+        yield from (match.end() for match in _NEWLINE.finditer(text))
+        if not text.endswith(("\r", "\n")):
+            yield n
+        return
+    find, pos = text.find, 0
+    while pos < n:
+        stop = find(sep, pos)
+        pos = n if stop < 0 else stop + 1
+        yield pos
 
 
 def _walk(
@@ -260,7 +285,7 @@ def field_spans(
                         path,
                         "unterminated quote: the quoted field that starts on this line runs to "
                         "the end of the file",
-                        line=line + raw.count("\n", 0, p),
+                        line=line + count_newlines(raw, 0, p),
                         expected='a closing " before the end of the file',
                     )
                 if raw.startswith(QUOTE, q + 1):
@@ -291,10 +316,13 @@ def sniff_delimiter(text: str, path: str) -> str:
     '\\t'
     >>> sniff_delimiter("a;b;c", "x.csv"), sniff_delimiter("a,b", "x.txt")
     (';', ',')
+    >>> sniff_delimiter("id,q\\r1,a;b;c;d\\r", "old_mac.csv")
+    ','
     """
     if path.lower().endswith(".tsv"):
         return "\t"
-    first = text[: text.find("\n")] if "\n" in text else text
+    newline = _NEWLINE.search(text)
+    first = text[: newline.start()] if newline else text
     counts = {d: first.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
