@@ -438,6 +438,43 @@ def test_missing_id_column_lists_columns() -> None:
     assert info.value.line == 1
 
 
+def test_duplicate_column_names_are_an_error_on_line_1() -> None:
+    rows = [
+        ["id", "Q1", "Comments", "Q1", "Q2", "Q2 ", "Q2"],
+        ["1", "5", "Slow router", "4", "a", "b", "c"],
+    ]
+    with pytest.raises(InputError) as info:
+        read_survey_text(_csv(rows), "dup.csv")
+    assert info.value.line == 1 and info.value.column == 4
+    assert str(info.value).startswith(
+        "dup.csv, line 1, column 4: 2 column name(s) used more than once: "
+        "'Q1' in columns 2 and 4; 'Q2' in columns 5, 6 and 7 (expected a different name"
+    )
+    with pytest.raises(InputError, match="'Q1' in columns 2 and 4") as info:
+        read_survey_xlsx(_xlsx(rows), "dup.xlsx")
+    assert info.value.line == 1
+
+
+def test_duplicate_qualtrics_ids_are_an_error_but_repeated_question_texts_are_not() -> None:
+    texts = [*QUAL_TEXTS[:7], QUAL_TEXTS[6], "persona"]  # Q5 and Q6_TEXT share their text
+    result = read_survey_text(_csv([QUAL_IDS, texts, QUAL_IMPORT, *QUAL_ROWS]), "q.csv")
+    assert {"Q5", "Q6_TEXT"} <= set(result.questions[schema.QUESTION_ID])
+    ids = [*QUAL_IDS[:7], "Q5", *QUAL_IDS[8:]]  # Q6_TEXT exported as a second Q5
+    with pytest.raises(InputError, match="'Q5' in columns 7 and 8") as info:
+        read_survey_text(_csv([ids, QUAL_TEXTS, QUAL_IMPORT, *QUAL_ROWS]), "q.csv")
+    assert info.value.line == 1
+
+
+def test_surveymonkey_may_repeat_a_question_text() -> None:
+    again = ["Why did you choose Brightwave?", "Open-Ended Response"]  # a second such question
+    head = [[*row, cell] for row, cell in zip(SM_HEAD, again, strict=True)]
+    rows = [[*row, "Price"] for row in SM_ROWS]
+    result = read_survey_text(_csv([*head, *rows]), "sm.csv")
+    texts = list(result.questions[schema.QUESTION_TEXT])
+    assert texts.count("Why did you choose Brightwave?") == 2
+    assert result.questions[schema.QUESTION_ID].is_unique
+
+
 def test_duplicate_ids_listed_with_lines_and_capped() -> None:
     rows = [["id", "q"]] + [[str(i % 15), "x"] for i in range(30)]
     with pytest.raises(InputError) as info:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from workbench import schema
 from workbench.errors import ConfigError, EmptyFileError, InputError
-from workbench.ingest.base import Answer, SurveyResult
+from workbench.ingest.base import Answer, SurveyResult, fold_space
 from workbench.ingest.survey_kinds import (
     ID_NAMES,
     PERSONA_NAMES,
@@ -214,6 +214,39 @@ def _ragged(path: str, table: Table, n_header: int) -> None:
     )
 
 
+def _duplicate_names(path: str, layout: str, header: list[list[str]], line: int) -> None:
+    """Raise when two columns have the same name in the header row that names columns.
+
+    That row is the first one (column ids for Qualtrics, names otherwise). A SurveyMonkey
+    export names a column by its question and sub-label over two rows, and may legitimately
+    repeat a question's text, so it is not checked. Names are compared with runs of white space
+    folded; blank names are not names.
+    """
+    if layout == "surveymonkey":
+        return
+    where: dict[str, list[int]] = {}
+    for j, cell in enumerate(header[0]):
+        name = fold_space(cell)
+        if name:
+            where.setdefault(name, []).append(j + 1)
+    repeated = {name: cols for name, cols in where.items() if len(cols) > 1}
+    if not repeated:
+        return
+    listed = "; ".join(
+        f"{name!r} in columns {', '.join(map(str, cols[:-1]))} and {cols[-1]}"
+        for name, cols in list(repeated.items())[:_MAX_LISTED]
+    )
+    extra = f"; and {len(repeated) - _MAX_LISTED} more" if len(repeated) > _MAX_LISTED else ""
+    raise InputError(
+        path,
+        f"{len(repeated)} column name(s) used more than once: {listed}{extra}",
+        line=line,
+        column=next(iter(repeated.values()))[1],
+        expected="a different name for every column: rename the repeated ones in the survey "
+        "tool (or the spreadsheet) and export the file again",
+    )
+
+
 def _duplicates(path: str, ids: list[str], lines: Sequence[int], column: str) -> None:
     if len(set(ids)) == len(ids):
         return
@@ -261,6 +294,7 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
     width = len(table.columns)
     lines = table.lines[n_header:]
     header = table.split_header(n_header)
+    _duplicate_names(path, layout, header, table.lines[0])
     columns = table.columns
     n_rows = n_records - n_header
     infos = column_infos(layout, header, width)
