@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from pathlib import Path
@@ -483,6 +484,36 @@ def test_duplicate_ids_listed_with_lines_and_capped() -> None:
     assert "15 duplicate respondent id(s)" in message
     assert "'0' on lines 2, 17" in message and "and 5 more" in message
     assert info.value.line == 17 and info.value.column == "id"
+
+
+def test_ids_changed_by_excel_are_a_warning_naming_the_column_and_an_example() -> None:
+    rows = [["Respondent ID", "Comments"], ["23145678901234", "ok"], ["2.31E+13", "Slow"]]
+    [warning] = read_survey_text(_csv(rows), "x.csv").warnings
+    assert warning.startswith("x.csv: 1 respondent id(s) in column 'Respondent ID' look changed")
+    assert "scientific notation" in warning and "'2.31E+13' on line 3" in warning
+    assert "export the file again from the survey tool" in warning
+    rows = [["id", "Comments"], ["01/02/2024", "ok"], ["2024-01-03", "Slow"], ["R7", "Fine"]]
+    [warning] = read_survey_text(_csv(rows), "d.csv").warnings
+    assert "2 respondent id(s) in column 'id'" in warning and "turned into dates" in warning
+    assert "'01/02/2024' on line 2" in warning
+    book = [["id", "Comments"], [dt.datetime(2024, 1, 2), "ok"], ["R2", "Slow"]]
+    [warning] = read_survey_xlsx(_xlsx(book), "d.xlsx").warnings
+    assert "'2024-01-02 00:00:00' on line 2" in warning
+    assert read_survey_text(_csv(GENERIC), "generic.csv").warnings == []
+
+
+def test_duplicate_ids_made_by_excel_say_the_likely_cause() -> None:
+    rows = [["id", "q"], ["23145678901234", "x"], ["2.31E+13", "y"], ["2.31E+13", "z"]]
+    with pytest.raises(InputError) as info:
+        read_survey_text(_csv(rows), "x.csv")
+    message = str(info.value)
+    assert "1 duplicate respondent id(s): '2.31E+13' on lines 3, 4" in message
+    assert "; they look changed by Excel (long numbers shown in scientific notation" in message
+    assert "expected one row per respondent: export the file again from the survey tool" in message
+    assert info.value.line == 4 and info.value.column == "id"
+    with pytest.raises(InputError) as info:
+        read_survey_text(_csv([["id", "q"], ["R1", "x"], ["R1", "y"]]), "d.csv")
+    assert "Excel" not in str(info.value)
 
 
 def test_unterminated_quote_at_end_of_file() -> None:

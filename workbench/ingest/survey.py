@@ -30,12 +30,15 @@ from workbench import schema
 from workbench.errors import ConfigError, EmptyFileError, InputError
 from workbench.ingest.base import Answer, SurveyResult, fold_space
 from workbench.ingest.survey_kinds import (
+    EXCEL_ADVICE,
     ID_NAMES,
     PERSONA_NAMES,
     ColumnInfo,
     classify,
     column_infos,
     detect_layout,
+    excel_causes,
+    excel_damage,
     find_by_names,
     find_column,
     is_import_row,
@@ -259,16 +262,33 @@ def _duplicates(path: str, ids: list[str], lines: Sequence[int], column: str) ->
     for value, line in zip(ids, lines, strict=True):
         if value in wanted:
             where.setdefault(value, []).append(line)
+    damage = {value: excel_damage(value) for value in dups}
+    damaged = [value for value in dups if damage[value]]
+    shown = [*damaged, *(value for value in dups if not damage[value])]  # the cause first
     listed = "; ".join(
-        f"{value!r} on lines {', '.join(map(str, where[value]))}" for value in dups[:_MAX_LISTED]
+        f"{value!r} on lines {', '.join(map(str, where[value]))}" for value in shown[:_MAX_LISTED]
     )
     extra = f"; and {len(dups) - _MAX_LISTED} more" if len(dups) > _MAX_LISTED else ""
-    raise InputError(
-        path,
-        f"{len(dups)} duplicate respondent id(s): {listed}{extra}",
-        line=where[dups[0]][1],
-        column=column,
-        expected="one row per respondent",
+    problem = f"{len(dups)} duplicate respondent id(s): {listed}{extra}"
+    expected = "one row per respondent"
+    if damaged:
+        causes = excel_causes({damage[value] for value in damaged})
+        which = "they look" if len(damaged) == len(dups) else f"{len(damaged)} of them look"
+        problem += f"; {which} changed by Excel ({causes}), so different ids became the same"
+        expected += f": {EXCEL_ADVICE}"
+    raise InputError(path, problem, line=where[shown[0]][1], column=column, expected=expected)
+
+
+def _excel_ids(path: str, ids: list[str], lines: Sequence[int], column: str) -> str | None:
+    """A warning when respondent ids look changed by Excel (see :func:`excel_damage`)."""
+    found = [(i, kind) for i, value in enumerate(ids) if (kind := excel_damage(value))]
+    if not found:
+        return None
+    i = found[0][0]
+    causes = excel_causes({kind for _, kind in found})
+    return (
+        f"{path}: {len(found)} respondent id(s) in column {column!r} look changed by Excel "
+        f"({causes}), e.g. {ids[i]!r} on line {lines[i]}; {EXCEL_ADVICE}"
     )
 
 
@@ -325,6 +345,9 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
                 "numbered row-<n> instead"
             )
         _duplicates(path, ids, lines, infos[id_j].text)
+        damaged = _excel_ids(path, ids, lines, infos[id_j].text)
+        if damaged:
+            warnings.append(damaged)
     personas = (
         [value.strip() or None for value in columns[persona_j]]
         if persona_j is not None
