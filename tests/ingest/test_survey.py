@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import math
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +17,8 @@ from workbench import schema
 from workbench.errors import ConfigError, EmptyFileError, InputError
 from workbench.ingest.base import SurveyResult, decode
 from workbench.ingest.survey import SurveyOptions, read_survey_text, read_survey_xlsx
+
+from .office_files import with_entity
 
 QUALTRICS = "formats/qualtrics"
 BRIGHTWAVE = Path("data/raw/surveys/brightwave_cx_survey_2026-10.csv")
@@ -388,6 +391,32 @@ def test_generic_xlsx() -> None:
     assert _responses(result, "rate_our_app_1_5") == {"007": "5", "008": "N/A", "009": "3"}
     assert [a.line for a in result.answers] == [2, 3]
     _assert_offsets(result)
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_xlsx_with_an_xml_entity_is_refused_as_unsafe(part: str) -> None:
+    raw = _xlsx([list(r) for r in GENERIC])
+    find = "Upload speed" if part.endswith("sheet1.xml") else 'name="Sheet'
+    with pytest.raises(InputError) as info:
+        read_survey_xlsx(with_entity(raw, part, find), "surveys/bad.xlsx")
+    assert str(info.value).startswith(
+        f"surveys/bad.xlsx: unsafe XML in surveys/bad.xlsx (part {part}): it declares XML "
+        "entities (<!DOCTYPE x ...>)"
+    )
+
+
+def test_xlsx_with_malformed_xml_is_an_input_error() -> None:
+    raw = _xlsx([list(r) for r in GENERIC])
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"<sheets>", b"<sheets showSh eetTabs>")
+            package.writestr(info, data)
+    with pytest.raises(InputError, match=r"^bad.xlsx: not a readable .xlsx workbook"):
+        read_survey_xlsx(out.getvalue(), "bad.xlsx")
 
 
 def test_options_override_detection() -> None:

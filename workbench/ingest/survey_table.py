@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from workbench.errors import InputError
 from workbench.ingest.base import count_newlines
+from workbench.ingest.office import refuse_unsafe_xml
 
 QUOTE = '"'
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -427,25 +428,27 @@ def read_xlsx_table(raw: bytes, path: str) -> tuple[Table, list[str]]:
     """
     import openpyxl
 
+    refuse_unsafe_xml(raw, path, "an Excel .xlsx workbook")
+    warnings = []
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        try:
+            sheet = book.worksheets[0]
+            if len(book.worksheets) > 1:
+                warnings.append(
+                    f"{path}: read the first worksheet {sheet.title!r} only; "
+                    f"ignored {', '.join(repr(s.title) for s in book.worksheets[1:])}"
+                )
+            if (sheet.max_row or 1) <= 1 or (sheet.max_column or 1) <= 1:
+                sheet.reset_dimensions()  # some writers record no or a wrong (A1) sheet size
+            grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        # also while rows are read; SyntaxError: lxml's and ElementTree's malformed XML
         raise InputError(
             path, f"not a readable .xlsx workbook ({exc})", expected="an Excel .xlsx file"
         ) from None
-    warnings = []
-    try:
-        sheet = book.worksheets[0]
-        if len(book.worksheets) > 1:
-            warnings.append(
-                f"{path}: read the first worksheet {sheet.title!r} only; "
-                f"ignored {', '.join(repr(s.title) for s in book.worksheets[1:])}"
-            )
-        if (sheet.max_row or 1) <= 1 or (sheet.max_column or 1) <= 1:
-            sheet.reset_dimensions()  # some writers record no or a wrong (A1) sheet size
-        grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     parts: list[str] = []
     store: _Columns | None = None
     lines, spans = array("q"), []
