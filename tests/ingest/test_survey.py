@@ -419,6 +419,46 @@ def test_xlsx_with_malformed_xml_is_an_input_error() -> None:
         read_survey_xlsx(out.getvalue(), "bad.xlsx")
 
 
+def _formula_book(rows: int, title: str = "Sheet1") -> bytes:
+    """A workbook whose column C holds formulas; openpyxl saves them without values."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(["id", "Score", "Score + 1", "Comments"])
+    for n in range(2, rows + 2):
+        sheet.append([f"R{n}", n % 5, f"=B{n}+1", "The router keeps dropping"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_formulas_without_saved_values_are_a_warning_naming_the_cells() -> None:
+    result = read_survey_xlsx(_formula_book(14), "f.xlsx")
+    [warning] = result.warnings
+    assert warning.startswith(
+        "f.xlsx: 14 formula cell(s) of worksheet 'Sheet1' have no saved value: "
+        "Sheet1!C2, C3, C4, C5, C6, C7, C8, C9, C10, C11 and 4 more; they were read as empty."
+    )
+    assert "open it in Excel or LibreOffice and save it" in warning
+    [warning] = read_survey_xlsx(_formula_book(1, "Wave 2"), "f.xlsx").warnings
+    assert "'Wave 2'!C2;" in warning
+
+
+def test_xlsx_formulas_with_saved_values_read_quietly() -> None:
+    raw = _formula_book(3)
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v></v>", b"<v>3</v>")  # as Excel saves a computed cell
+            package.writestr(info, data)
+    result = read_survey_xlsx(out.getvalue(), "f.xlsx")
+    assert result.warnings == []
+    assert set(_responses(result, "score_1").values()) == {"3"}
+
+
 def test_options_override_detection() -> None:
     text = _csv(
         [

@@ -27,12 +27,13 @@ from tqdm.auto import tqdm
 
 from workbench.errors import InputError
 from workbench.ingest.base import count_newlines
-from workbench.ingest.office import refuse_unsafe_xml
+from workbench.ingest.office import refuse_unsafe_xml, uncached_formulas
 
 QUOTE = '"'
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 #: Characters read between two updates of the progress bar.
 _BAR_STEP = 1 << 22
+_MAX_CELLS = 10
 
 
 @contextlib.contextmanager
@@ -419,12 +420,32 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _formula_warning(path: str, title: str, cells: list[str]) -> str:
+    """The warning for formula cells without a saved value, e.g. ``Sheet1!C2, C3 and 5 more``.
+
+    Examples
+    --------
+    >>> _formula_warning("s.xlsx", "My sheet", ["C2", "C3"]).split(";")[0]
+    "s.xlsx: 2 formula cell(s) of worksheet 'My sheet' have no saved value: 'My sheet'!C2, C3"
+    """
+    sheet = title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
+    listed = ", ".join(cells[:_MAX_CELLS])
+    more = f" and {len(cells) - _MAX_CELLS} more" if len(cells) > _MAX_CELLS else ""
+    return (
+        f"{path}: {len(cells)} formula cell(s) of worksheet {title!r} have no saved value: "
+        f"{sheet}!{listed}{more}; they were read as empty. The file was written by a tool "
+        "that stores formulas without computing them: open it in Excel or LibreOffice and "
+        "save it, so the values are saved too"
+    )
+
+
 def read_xlsx_table(raw: bytes, path: str) -> tuple[Table, list[str]]:
     """Read the first worksheet of an ``.xlsx`` workbook into a :class:`Table`.
 
     The table's ``text`` is a rendering with one line per sheet row and cells joined by tabs
     (a cell's own line breaks are kept, so spans always match); ``lines`` are lines of that
-    rendering. Returns the table and warnings (other worksheets are ignored, with a warning).
+    rendering. Returns the table and warnings (other worksheets are ignored, with a warning;
+    so are formula cells that have no saved value, which openpyxl reads as empty).
     """
     import openpyxl
 
@@ -442,13 +463,17 @@ def read_xlsx_table(raw: bytes, path: str) -> tuple[Table, list[str]]:
             if (sheet.max_row or 1) <= 1 or (sheet.max_column or 1) <= 1:
                 sheet.reset_dimensions()  # some writers record no or a wrong (A1) sheet size
             grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            title, part = sheet.title, getattr(sheet, "_worksheet_path", "")
         finally:
             book.close()
+        missing = uncached_formulas(raw, part)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         # also while rows are read; SyntaxError: lxml's and ElementTree's malformed XML
         raise InputError(
             path, f"not a readable .xlsx workbook ({exc})", expected="an Excel .xlsx file"
         ) from None
+    if missing:
+        warnings.append(_formula_warning(path, title, missing))
     parts: list[str] = []
     store: _Columns | None = None
     lines, spans = array("q"), []
