@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import json
 import shutil
 from pathlib import Path
 
+import docx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -19,6 +21,8 @@ from workbench.ingest.base import fold_space
 from workbench.ingest.pipeline import IngestFailed, ingest
 from workbench.project import Project
 from workbench.scaffold import scaffold
+
+from .office_files import EXTERNAL, with_entity
 
 PARTICIPANTS = "participant_id,persona,name,transcript_names\nP01,remote-worker,Ann Lee,Ann\n"
 GOOD = (
@@ -247,3 +251,55 @@ def test_sentence_unit_uses_punkt_trained_on_the_study(small_study: Project):
     assert list(ann[schema.UNIT].unique()) == [schema.UNIT_SENTENCE]
     assert "A leaflet came through the door." in list(ann[schema.TEXT])
     assert "Then I checked the website." in list(ann[schema.TEXT])
+
+
+def test_a_large_survey_shows_its_own_progress_bar(small_study: Project, monkeypatch, capsys):
+    (small_study.raw / "surveys" / "big.csv").write_text("id,Comments\nR_1,Slow router\n")
+    monkeypatch.setattr(pipeline, "PROGRESS_BYTES", 10)
+    ingest(small_study, write=False, progress=True)
+    assert "surveys/big.csv" in capsys.readouterr().err
+    monkeypatch.setattr(pipeline, "PROGRESS_BYTES", 10_000)
+    ingest(small_study, write=False, progress=True)
+    assert "surveys/big.csv" not in capsys.readouterr().err
+
+
+def test_skip_bad_writes_the_good_files_when_office_files_hold_xml_entities(small_study: Project):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (["id", "Comments"], ["R1", "The engineer was late"], ["R2", "Fine"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    surveys = small_study.raw / "surveys"
+    (surveys / "good.xlsx").write_bytes(buffer.getvalue())
+    bad = with_entity(buffer.getvalue(), "xl/worksheets/sheet1.xml", "engineer")
+    (surveys / "bad.xlsx").write_bytes(bad)
+    word = docx.Document()
+    word.add_paragraph("Interviewer: How was it?")
+    word.add_paragraph("Ann: The engineer was late.")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    docx_bad = with_entity(buffer.getvalue(), "word/document.xml", "engineer", EXTERNAL)
+    (small_study.raw / "interviews" / "P01_bad.docx").write_bytes(docx_bad)
+    result = CliRunner().invoke(main, ["ingest", "--project", str(small_study.root), "--skip-bad"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(small_study.processed_file(pipeline.REPORT_FILE).read_text())
+    status = {entry["path"]: entry["status"] for entry in report["files"]}
+    assert status == {
+        "interviews/P01_bad.docx": "failed",
+        "interviews/P01_call.txt": "ok",
+        "surveys/bad.xlsx": "failed",
+        "surveys/good.xlsx": "ok",
+    }
+    errors = {e["path"]: e["error"]["message"] for e in report["files"] if "error" in e}
+    assert (
+        "unsafe XML in surveys/bad.xlsx (part xl/worksheets/sheet1.xml)"
+        in (errors["surveys/bad.xlsx"])
+    )
+    assert (
+        "unsafe XML in interviews/P01_bad.docx (part word/document.xml)"
+        in (errors["interviews/P01_bad.docx"])
+    )
+    segments = pd.read_parquet(small_study.processed_file(pipeline.SEGMENTS_FILE))
+    assert set(segments[schema.SOURCE_PATH]) == {"interviews/P01_call.txt", "surveys/good.xlsx"}

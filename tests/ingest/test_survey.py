@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +17,8 @@ from workbench import schema
 from workbench.errors import ConfigError, EmptyFileError, InputError
 from workbench.ingest.base import SurveyResult, decode
 from workbench.ingest.survey import SurveyOptions, read_survey_text, read_survey_xlsx
+
+from .office_files import with_entity
 
 QUALTRICS = "formats/qualtrics"
 NOT_ANSWERS = {schema.KIND_METADATA, schema.KIND_ID}  # columns that are never answers
@@ -221,6 +225,38 @@ def test_offsets_exact_without_escaped_quotes_and_crlf() -> None:
     assert (a.line, b.line) == (11, 6)
 
 
+def test_old_mac_cr_only_line_ends_with_line_breaks_inside_cells() -> None:
+    # Excel's "CSV (Macintosh)": records end with a lone CR; a cell's line break stays LF
+    text = (
+        "id,Plan,Comments\r"
+        'R1,Fibre,"Slow router\nfor weeks"\r'
+        'R2,Fibre,"Rang twice\r\nthen gave up"\r'
+        "R3,Copper,Fine\r"
+        'R4,Copper,"The engineer\rwas late"\r'
+    )
+    result = read_survey_text(text, "mac.csv", SurveyOptions(open_questions=["comments"]))
+    assert [(a.respondent_id, a.text, a.line) for a in result.answers] == [
+        ("R1", "Slow router\nfor weeks", 2),
+        ("R2", "Rang twice\r\nthen gave up", 4),
+        ("R3", "Fine", 6),
+        ("R4", "The engineer\rwas late", 7),
+    ]
+    for answer in result.answers:
+        assert text[answer.char_start : answer.char_end] == answer.text
+    plans = _responses(result, "plan")
+    assert plans == {"R1": "Fibre", "R2": "Fibre", "R3": "Copper", "R4": "Copper"}
+
+
+def test_old_mac_line_ends_in_errors_and_in_the_delimiter_guess() -> None:
+    text = "id,Comments\r1,a;b;c;d\r2,fine\r3,x,y\r"  # more ';' in the file than ','
+    with pytest.raises(InputError) as info:
+        read_survey_text(text, "mac.csv")
+    assert info.value.line == 4 and "line 4 has 3 fields" in str(info.value)
+    raw = "id,Comments\r1,ok\r2,caf\xe9\xff\r".encode("latin-1")
+    [warning] = decode(raw, "mac.csv").warnings
+    assert warning.startswith("mac.csv: not valid UTF-8 (byte 22, line 3)")
+
+
 # --- SurveyMonkey ----------------------------------------------------------------------------
 
 SM_HEAD = [
@@ -361,6 +397,72 @@ def test_generic_xlsx() -> None:
     _assert_offsets(result)
 
 
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_xlsx_with_an_xml_entity_is_refused_as_unsafe(part: str) -> None:
+    raw = _xlsx([list(r) for r in GENERIC])
+    find = "Upload speed" if part.endswith("sheet1.xml") else 'name="Sheet'
+    with pytest.raises(InputError) as info:
+        read_survey_xlsx(with_entity(raw, part, find), "surveys/bad.xlsx")
+    assert str(info.value).startswith(
+        f"surveys/bad.xlsx: unsafe XML in surveys/bad.xlsx (part {part}): it declares XML "
+        "entities (<!DOCTYPE x ...>)"
+    )
+
+
+def test_xlsx_with_malformed_xml_is_an_input_error() -> None:
+    raw = _xlsx([list(r) for r in GENERIC])
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"<sheets>", b"<sheets showSh eetTabs>")
+            package.writestr(info, data)
+    with pytest.raises(InputError, match=r"^bad.xlsx: not a readable .xlsx workbook"):
+        read_survey_xlsx(out.getvalue(), "bad.xlsx")
+
+
+def _formula_book(rows: int, title: str = "Sheet1") -> bytes:
+    """A workbook whose column C holds formulas; openpyxl saves them without values."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(["id", "Score", "Score + 1", "Comments"])
+    for n in range(2, rows + 2):
+        sheet.append([f"R{n}", n % 5, f"=B{n}+1", "The router keeps dropping"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_formulas_without_saved_values_are_a_warning_naming_the_cells() -> None:
+    result = read_survey_xlsx(_formula_book(14), "f.xlsx")
+    [warning] = result.warnings
+    assert warning.startswith(
+        "f.xlsx: 14 formula cell(s) of worksheet 'Sheet1' have no saved value: "
+        "Sheet1!C2, C3, C4, C5, C6, C7, C8, C9, C10, C11 and 4 more; they were read as empty."
+    )
+    assert "open it in Excel or LibreOffice and save it" in warning
+    [warning] = read_survey_xlsx(_formula_book(1, "Wave 2"), "f.xlsx").warnings
+    assert "'Wave 2'!C2;" in warning
+
+
+def test_xlsx_formulas_with_saved_values_read_quietly() -> None:
+    raw = _formula_book(3)
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v></v>", b"<v>3</v>")  # as Excel saves a computed cell
+            package.writestr(info, data)
+    result = read_survey_xlsx(out.getvalue(), "f.xlsx")
+    assert result.warnings == []
+    assert set(_responses(result, "score_1").values()) == {"3"}
+
+
 def test_options_override_detection() -> None:
     text = _csv(
         [
@@ -410,6 +512,43 @@ def test_missing_id_column_lists_columns() -> None:
     assert info.value.line == 1
 
 
+def test_duplicate_column_names_are_an_error_on_line_1() -> None:
+    rows = [
+        ["id", "Q1", "Comments", "Q1", "Q2", "Q2 ", "Q2"],
+        ["1", "5", "Slow router", "4", "a", "b", "c"],
+    ]
+    with pytest.raises(InputError) as info:
+        read_survey_text(_csv(rows), "dup.csv")
+    assert info.value.line == 1 and info.value.column == 4
+    assert str(info.value).startswith(
+        "dup.csv, line 1, column 4: 2 column name(s) used more than once: "
+        "'Q1' in columns 2 and 4; 'Q2' in columns 5, 6 and 7 (expected a different name"
+    )
+    with pytest.raises(InputError, match="'Q1' in columns 2 and 4") as info:
+        read_survey_xlsx(_xlsx(rows), "dup.xlsx")
+    assert info.value.line == 1
+
+
+def test_duplicate_qualtrics_ids_are_an_error_but_repeated_question_texts_are_not() -> None:
+    texts = [*QUAL_TEXTS[:7], QUAL_TEXTS[6], "persona"]  # Q5 and Q6_TEXT share their text
+    result = read_survey_text(_csv([QUAL_IDS, texts, QUAL_IMPORT, *QUAL_ROWS]), "q.csv")
+    assert {"Q5", "Q6_TEXT"} <= set(result.questions[schema.QUESTION_ID])
+    ids = [*QUAL_IDS[:7], "Q5", *QUAL_IDS[8:]]  # Q6_TEXT exported as a second Q5
+    with pytest.raises(InputError, match="'Q5' in columns 7 and 8") as info:
+        read_survey_text(_csv([ids, QUAL_TEXTS, QUAL_IMPORT, *QUAL_ROWS]), "q.csv")
+    assert info.value.line == 1
+
+
+def test_surveymonkey_may_repeat_a_question_text() -> None:
+    again = ["Why did you choose Brightwave?", "Open-Ended Response"]  # a second such question
+    head = [[*row, cell] for row, cell in zip(SM_HEAD, again, strict=True)]
+    rows = [[*row, "Price"] for row in SM_ROWS]
+    result = read_survey_text(_csv([*head, *rows]), "sm.csv")
+    texts = list(result.questions[schema.QUESTION_TEXT])
+    assert texts.count("Why did you choose Brightwave?") == 2
+    assert result.questions[schema.QUESTION_ID].is_unique
+
+
 def test_duplicate_ids_listed_with_lines_and_capped() -> None:
     rows = [["id", "q"]] + [[str(i % 15), "x"] for i in range(30)]
     with pytest.raises(InputError) as info:
@@ -420,10 +559,64 @@ def test_duplicate_ids_listed_with_lines_and_capped() -> None:
     assert info.value.line == 17 and info.value.column == "id"
 
 
+def test_ids_changed_by_excel_are_a_warning_naming_the_column_and_an_example() -> None:
+    rows = [["Respondent ID", "Comments"], ["23145678901234", "ok"], ["2.31E+13", "Slow"]]
+    [warning] = read_survey_text(_csv(rows), "x.csv").warnings
+    assert warning.startswith("x.csv: 1 respondent id(s) in column 'Respondent ID' look changed")
+    assert "scientific notation" in warning and "'2.31E+13' on line 3" in warning
+    assert "export the file again from the survey tool" in warning
+    rows = [["id", "Comments"], ["01/02/2024", "ok"], ["2024-01-03", "Slow"], ["R7", "Fine"]]
+    [warning] = read_survey_text(_csv(rows), "d.csv").warnings
+    assert "2 respondent id(s) in column 'id'" in warning and "turned into dates" in warning
+    assert "'01/02/2024' on line 2" in warning
+    book = [["id", "Comments"], [dt.datetime(2024, 1, 2), "ok"], ["R2", "Slow"]]
+    [warning] = read_survey_xlsx(_xlsx(book), "d.xlsx").warnings
+    assert "'2024-01-02 00:00:00' on line 2" in warning
+    assert read_survey_text(_csv(GENERIC), "generic.csv").warnings == []
+
+
+def test_duplicate_ids_made_by_excel_say_the_likely_cause() -> None:
+    rows = [["id", "q"], ["23145678901234", "x"], ["2.31E+13", "y"], ["2.31E+13", "z"]]
+    with pytest.raises(InputError) as info:
+        read_survey_text(_csv(rows), "x.csv")
+    message = str(info.value)
+    assert "1 duplicate respondent id(s): '2.31E+13' on lines 3, 4" in message
+    assert "; they look changed by Excel (long numbers shown in scientific notation" in message
+    assert "expected one row per respondent: export the file again from the survey tool" in message
+    assert info.value.line == 4 and info.value.column == "id"
+    with pytest.raises(InputError) as info:
+        read_survey_text(_csv([["id", "q"], ["R1", "x"], ["R1", "y"]]), "d.csv")
+    assert "Excel" not in str(info.value)
+
+
 def test_unterminated_quote_at_end_of_file() -> None:
     text = 'id,comment\n1,fine\n2,"it never\nstopped dropping\n'
     with pytest.raises(InputError, match="unterminated quote") as info:
         read_survey_text(text, "u.csv")
+    assert info.value.line == 3
+
+
+def test_answer_longer_than_the_csv_field_limit_is_read() -> None:
+    long = ("The router dropped again, so I rang them. " * 5000)[:200_000] + '"sorted"\nfinally'
+    limit = csv.field_size_limit()
+    assert len(long) > limit  # the csv module's default limit, 131,072 characters
+    text = _csv([["id", "Comments", "Plan"], ["1", long, "Fibre"], ["2", "Quick fix", "Fibre"]])
+    result = read_survey_text(text, "long.csv", SurveyOptions(open_questions=["comments"]))
+    assert [a.text for a in result.answers] == [long, "Quick fix"]
+    assert result.answers[1].line == 4  # the long answer holds one line break
+    _assert_offsets(result)
+    assert csv.field_size_limit() == limit  # restored for other users of the module
+
+
+def test_unterminated_quote_before_a_long_tail_is_named_as_such() -> None:
+    tail = "".join(f"{n},the engineer came and went\n" for n in range(3, 10_000))
+    assert len(tail) > csv.field_size_limit()
+    text = 'id,comment\n1,fine\n2,"it never\nstopped dropping\n' + tail
+    with pytest.raises(InputError) as info:
+        read_survey_text(text, "u.csv")
+    assert "unterminated quote: the quoted field that starts on this line runs to the end" in str(
+        info.value
+    )
     assert info.value.line == 3
 
 

@@ -12,6 +12,8 @@ from workbench.errors import EmptyFileError, InputError
 from workbench.ingest.base import Transcript, fold_space
 from workbench.ingest.word import read_docx
 
+from .office_files import ENTITY, EXTERNAL, with_entity
+
 
 def _save(document) -> bytes:
     buffer = io.BytesIO()
@@ -269,3 +271,16 @@ def test_tracked_changes_keep_insertions_drop_deletions_and_warn():
     assert "late" not in transcript.text
     assert any("document has revisions" in w for w in transcript.warnings)
     _assert_spans(transcript)
+
+
+@pytest.mark.parametrize("declaration", [ENTITY, EXTERNAL])
+def test_xml_entities_are_refused_as_unsafe(declaration: str) -> None:
+    raw = _save(_bold_document())
+    bad = with_entity(raw, "word/document.xml", "honestly", declaration)
+    with pytest.raises(InputError) as info:
+        read_docx(bad, "interviews/P11.docx")
+    assert str(info.value).startswith(
+        "interviews/P11.docx: unsafe XML in interviews/P11.docx (part word/document.xml): "
+        "it declares XML entities"
+    )
+    assert "honestly" in " ".join(t.text for t in read_docx(raw, "P11.docx").turns)

@@ -99,8 +99,32 @@ _BOMS = (
 )
 
 
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
+def count_newlines(text: str, start: int = 0, end: int | None = None) -> int:
+    """Line breaks in ``text[start:end]``: ``\\n``, ``\\r\\n`` and a lone ``\\r`` count one each.
+
+    Old Mac exports end lines with a lone CR; editors show those as line breaks too.
+
+    Examples
+    --------
+    >>> count_newlines("a\\rb\\r\\nc\\nd")
+    3
+    """
+    end = len(text) if end is None else end
+    crlf = text.count("\r\n", start, end)
+    return text.count("\n", start, end) + text.count("\r", start, end) - crlf
+
+
+def _line_of(raw: bytes, offset: int, encoding: str = "latin-1") -> int:
+    """1-based line of byte ``offset``, counted in the text decoded up to it.
+
+    Examples
+    --------
+    >>> _line_of(b"a\\rb\\r\\nc\\nd", 7)
+    4
+    >>> _line_of("a\\r\\nb\\r\\nc".encode("utf-16-le"), 12, "utf-16-le")
+    3
+    """
+    return count_newlines(raw[:offset].decode(encoding, errors="replace")) + 1
 
 
 def decode(raw: bytes, path: str, *, encoding: str | None = None) -> Decoded:
@@ -129,7 +153,7 @@ def decode(raw: bytes, path: str, *, encoding: str | None = None) -> Decoded:
     >>> d.text, d.encoding
     ('café', 'cp1252')
     """
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(), which copies a large file's bytes
         raise EmptyFileError(path, "the file is empty", expected="a transcript or survey export")
     if encoding:
         try:
@@ -138,7 +162,7 @@ def decode(raw: bytes, path: str, *, encoding: str | None = None) -> Decoded:
             raise DecodeError(
                 path,
                 f"byte {exc.start} cannot be decoded as {encoding}",
-                line=_line_of(raw, exc.start),
+                line=_line_of(raw, exc.start, encoding),
                 expected=f"text in the configured encoding {encoding}",
             ) from None
         except LookupError:
@@ -152,11 +176,11 @@ def decode(raw: bytes, path: str, *, encoding: str | None = None) -> Decoded:
                 raise DecodeError(
                     path,
                     f"byte {exc.start} is not valid {name.upper()} after a {name} byte-order mark",
-                    line=_line_of(raw, exc.start),
+                    line=_line_of(raw, exc.start, name),
                     expected=f"{name} text",
                 ) from None
             text = text.lstrip("\ufeff")
-            if not text.strip():
+            if not text or text.isspace():
                 raise EmptyFileError(path, "the file has only a byte-order mark", expected="text")
             return Decoded(text, "utf-8" if name == "utf-8-sig" else "utf-16")
     nul = raw.find(b"\x00")

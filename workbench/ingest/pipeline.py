@@ -42,6 +42,8 @@ REPORT_FILE = "ingest_report.json"
 
 #: Above this many files, reading runs in a process pool.
 PARALLEL_FILES = 64
+#: A survey file of at least this many bytes shows its own progress bar while it is parsed.
+PROGRESS_BYTES = 50 * 2**20
 
 
 class IngestFailed(WorkbenchError):
@@ -101,8 +103,12 @@ def _survey_options(config: StudyConfig, layout: str | None):
     return SurveyOptions(layout=layout, **options)
 
 
-def read_file(rel: str, path: Path, config: StudyConfig) -> FileOutcome:
-    """Read one raw file with the reader for its extension; never raises an InputError."""
+def read_file(rel: str, path: Path, config: StudyConfig, progress: bool = False) -> FileOutcome:
+    """Read one raw file with the reader for its extension; never raises an InputError.
+
+    With ``progress``, a survey file of at least :data:`PROGRESS_BYTES` shows a progress bar
+    while it is parsed.
+    """
     suffix = path.suffix.lower()
     settings = config.for_file(rel)
     kind = (
@@ -138,9 +144,11 @@ def read_file(rel: str, path: Path, config: StudyConfig) -> FileOutcome:
                 )
         else:
             decoded = decode(raw, rel, encoding=settings.encoding)
+            show = progress and len(raw) >= PROGRESS_BYTES
+            del raw  # the text is parsed with one copy of the file in memory, not two
             outcome.encoding = decoded.encoding
             outcome.warnings.extend(decoded.warnings)
-            outcome.parsed = _read_text(rel, suffix, decoded.text, settings.layout, config)
+            outcome.parsed = _read_text(rel, suffix, decoded.text, settings.layout, config, show)
         outcome.warnings.extend(outcome.parsed.warnings)
     except InputError as error:
         outcome.error = error
@@ -149,7 +157,9 @@ def read_file(rel: str, path: Path, config: StudyConfig) -> FileOutcome:
     return outcome
 
 
-def _read_text(rel: str, suffix: str, text: str, layout: str | None, config: StudyConfig):
+def _read_text(
+    rel: str, suffix: str, text: str, layout: str | None, config: StudyConfig, progress: bool
+):
     if suffix in (".txt", ".md"):
         from workbench.ingest.text import read_text_transcript
 
@@ -164,7 +174,7 @@ def _read_text(rel: str, suffix: str, text: str, layout: str | None, config: Stu
         return read_srt(text, rel)
     from workbench.ingest.survey import read_survey_text
 
-    return read_survey_text(text, rel, _survey_options(config, layout))
+    return read_survey_text(text, rel, _survey_options(config, layout), progress=progress)
 
 
 def _read_all(
@@ -177,7 +187,7 @@ def _read_all(
         if pool is None:
             outcomes = []
             for rel, path in files:
-                outcomes.append(read_file(rel, path, config))
+                outcomes.append(read_file(rel, path, config, progress))
                 bar.update()
             return outcomes
         futures = [pool.submit(read_file, rel, path, config) for rel, path in files]

@@ -38,6 +38,14 @@ ID_NAMES = (
 _IMPORT_ID = '{"ImportId"'
 PERSONA_NAMES = ("persona", "segment", "customersegment", "personaslug")
 TEXT_IQ = re.compile(r" - (Parent )?(Topics|Sentiment|Topic Sentiment)", re.I)
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_EXCEL_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?e[+-]\d+", re.I)
+_EXCEL_DATE = re.compile(
+    rf"(\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"
+    rf"|\d{{1,2}}[- ]{_MONTH}([- ]\d{{2,4}})?|{_MONTH}[- ]\d{{1,4}})"
+    r"([ T]\d{1,2}:\d{2}(:\d{2})?)?",
+    re.I,
+)
 
 
 def name_key(name: str) -> str:
@@ -49,6 +57,44 @@ def name_key(name: str) -> str:
     ('durationinseconds', 'respondentid')
     """
     return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def excel_damage(value: str) -> str | None:
+    """How Excel seems to have changed an id: ``"number"``, ``"date"`` or ``None``.
+
+    Opened and saved in Excel, a long numeric id becomes scientific notation (its last digits
+    are lost) and an id such as ``1-2`` or ``01/02/2024`` becomes a date.
+
+    Examples
+    --------
+    >>> excel_damage("2.31E+13"), excel_damage("1.2e+05"), excel_damage("23100000000000")
+    ('number', 'number', None)
+    >>> excel_damage("01/02/2024"), excel_damage("2024-01-02 00:00:00"), excel_damage("2-Jan")
+    ('date', 'date', 'date')
+    >>> excel_damage("R_2YPOQ602ER1jkf1"), excel_damage("P-12"), excel_damage("3e4a")
+    (None, None, None)
+    """
+    if _EXCEL_NUMBER.fullmatch(value):
+        return "number"
+    if _EXCEL_DATE.fullmatch(value):
+        return "date"
+    return None
+
+
+_EXCEL_CAUSES = {
+    "number": "long numbers shown in scientific notation such as 2.31E+13, which loses their "
+    "last digits",
+    "date": "ids such as 1-2 or 01/02 turned into dates",
+}
+EXCEL_ADVICE = (
+    "export the file again from the survey tool, or open it in Excel with the id column "
+    "imported as Text, instead of saving it from Excel"
+)
+
+
+def excel_causes(kinds: set[str]) -> str:
+    """The causes, in words, of the kinds of damage :func:`excel_damage` found."""
+    return "; ".join(_EXCEL_CAUSES[kind] for kind in sorted(kinds, reverse=True))
 
 
 def slug(text: str, taken: set[str], fallback: str) -> str:

@@ -23,6 +23,7 @@ from lxml import etree
 
 from workbench.errors import EmptyFileError, InputError
 from workbench.ingest.base import Transcript, Turn, fold_space
+from workbench.ingest.office import refuse_unsafe_xml
 from workbench.ingest.subtitles import accepted_labels, match_label
 
 _SPEAKER_HEADERS = {"speaker", "name", "who", "speaker name", "participant"}
@@ -49,6 +50,7 @@ class _Block:
 
 
 def _open(raw: bytes, path: str) -> docx.document.Document:
+    refuse_unsafe_xml(raw, path, "a Word document (.docx)")
     try:
         return docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, etree.XMLSyntaxError):
