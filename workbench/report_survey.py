@@ -142,37 +142,56 @@ def _choices_table(rows: pd.DataFrame) -> h.Markup:
     return h.table(headers, body, numeric=(2, 3, 4))
 
 
-def differences(by_answer: pd.DataFrame, persona: str | None) -> h.Markup:
-    """Where the measures differ most between the answers of a choice question."""
-    rows = _persona_rows(by_answer, persona)
-    if rows.empty:
-        return h.Markup("")
-    ext = extremes(rows.drop(columns=[schema.PERSONA]))
-    if ext.empty:
-        return h.Markup("")
-    body = []
-    for r in ext.sort_values(["separated", GROUP_TEXT], ascending=[False, True]).to_dict("records"):
+def _difference_rows(ext: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for r in ext.to_dict("records"):
         metric = r[schema.METRIC]
-        body.append(
+        rows.append(
             [
                 r[GROUP_TEXT],
                 f"{_label(metric)} · {r[schema.QUESTION_TEXT]}",
                 f"{r['low_answer']}: {_value_text(metric, r['low_estimate'])} (n={r['low_n']:,})",
                 f"{r['high_answer']}: {_value_text(metric, r['high_estimate'])} "
                 f"(n={r['high_n']:,})",
-                "yes" if r["separated"] else "no (intervals overlap)",
             ]
         )
-    headers = ["By answer to", "Measure", "Lowest", "Highest", "Beyond noise"]
-    return h.Markup(
-        "<h3>Where the measures differ</h3>"
-        + h.table(headers, body)
-        + h.paragraph(
-            "Each measure broken down by the answers of each choice question (groups of at "
-            "least 5 respondents). 'Beyond noise' means the two 95% intervals do not overlap.",
+    return rows
+
+
+def differences(by_answer: pd.DataFrame, persona: str | None) -> h.Markup:
+    """Where the measures differ between the answers of a choice question: the differences
+    beyond noise (95% intervals apart) in a table, the others folded away; a code nobody in
+    any group wrote about is left out."""
+    rows = _persona_rows(by_answer, persona)
+    if rows.empty:
+        return h.Markup("")
+    ext = extremes(rows.drop(columns=[schema.PERSONA]))
+    if ext.empty:
+        return h.Markup("")
+    ext = ext[ext["high_estimate"] > 0]
+    ext = ext.assign(_gap=(ext["high_estimate"] - ext["low_estimate"]).abs())
+    ext = ext.sort_values([GROUP_TEXT, "_gap"], ascending=[True, False])
+    headers = ["By answer to", "Measure", "Lowest", "Highest"]
+    apart, within = ext[ext["separated"]], ext[~ext["separated"]]
+    parts = ["<h3>Where the measures differ</h3>"]
+    if len(apart):
+        parts.append(h.table(headers, _difference_rows(apart)))
+    else:
+        parts.append(h.paragraph("No difference between answer groups is beyond noise.", "note"))
+    if len(within):
+        parts.append(
+            f"<details><summary>{len(within)} more difference(s) within noise (the intervals "
+            f"overlap)</summary>{h.table(headers, _difference_rows(within))}</details>"
+        )
+    parts.append(
+        h.paragraph(
+            "Each measure, and what respondents wrote about, broken down by the answers of each "
+            "choice question (groups of at least 5 respondents); a difference is beyond noise "
+            "when the two 95% intervals do not overlap.",
             "note",
         )
     )
+    return h.Markup("".join(parts))
 
 
 def survey_section(

@@ -37,6 +37,7 @@ ANSWER = "answer"
 GROUP_QUESTION = "group_question"
 GROUP_TEXT = "group_text"
 OTHER = "Other"
+POOL_IN_RESPONSES = [schema.SOURCE_ID, schema.QUESTION_ID]  # a question, in a responses table
 WHO = "_who"  # a respondent: their file and id (ids repeat across files)
 MENTIONS = schema.METRIC_MENTIONS
 SCALE = "scale"
@@ -168,6 +169,19 @@ def choice_shares(
     return out[SHARE_COLUMNS].reset_index(drop=True)
 
 
+def _without_derived(regrouped: pd.DataFrame) -> pd.DataFrame:
+    """Drop the measures that the grouping question is computed from: when no answer value of a
+    measure occurs in two groups (Qualtrics' ``Q1_NPS_GROUP`` against ``Q1``), the breakdown
+    only restates the grouping ("detractors have an NPS of -100")."""
+    keep = []
+    for _, rows in regrouped.groupby(POOL_IN_RESPONSES, sort=False):
+        values = rows[[schema.VALUE_NUM, schema.PERSONA]].dropna().drop_duplicates()
+        derived = values[schema.PERSONA].nunique() > 1 and values[schema.VALUE_NUM].is_unique
+        if not derived:
+            keep.append(rows)
+    return pd.concat(keep) if keep else regrouped.iloc[:0]
+
+
 def metrics_by_answer(
     questions: pd.DataFrame,
     responses: pd.DataFrame,
@@ -208,6 +222,7 @@ def metrics_by_answer(
         keys = who(responses)
         mine = responses[keys.isin(group_of.index)]
         regrouped = mine.assign(**{schema.PERSONA: keys[keys.isin(group_of.index)].map(group_of)})
+        regrouped = _without_derived(regrouped)
         frame = survey_metrics(targets, regrouped)
         frame = frame[frame[schema.PERSONA].notna()]
         if frame.empty:
