@@ -70,7 +70,7 @@ def test_a_question_on_different_scales_in_two_files_is_never_averaged():
     questions.loc[questions["source_id"] == "b", "scale"] = "1-10"
     questions["source_path"] = questions["source_id"] + ".csv"
     assert survey_metrics(questions, responses).empty
-    from workbench.survey import not_averaged
+    from workbench.survey_questions import not_averaged
 
     [note] = not_averaged(questions)[schema.KIND_NOTE]
     assert "1-5 in a.csv" in note and "1-10 in b.csv" in note

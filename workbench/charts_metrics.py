@@ -32,6 +32,7 @@ from workbench.charts_base import (
     with_stage_labels,
 )
 from workbench.codebook import Codebook
+from workbench.ingest.answer_values import parse_scale
 
 # --- survey metrics -------------------------------------------------------------------------
 PANEL = "panel"
@@ -43,17 +44,13 @@ def _short(text: object, limit: int = 48) -> str:
 
 
 def _metric_domain(metric: str, scale: object) -> list[float] | None:
+    """The x domain of a measure: NPS -100..100, shares 0..100 %, a mean its answer scale."""
     if metric == schema.METRIC_NPS:
         return [-100, 100]
-    if metric in schema.PERCENT_METRICS:
+    if metric in schema.PERCENT_METRICS or (isinstance(scale, str) and scale == schema.SHARE_SCALE):
         return [0, 100]
-    if isinstance(scale, str) and "-" in scale:
-        low, _, high = scale.partition("-")
-        try:
-            return [float(low), float(high)]
-        except ValueError:
-            return None
-    return None
+    bounds = parse_scale(scale)
+    return list(bounds) if bounds else None
 
 
 def survey_metrics(
@@ -74,7 +71,7 @@ def survey_metrics(
         schema.N_RESPONDENTS,
     ]
     require_columns(metrics, needed, "survey metrics")
-    extra = [c for c in (schema.QUESTION_ID, schema.QUESTION_TEXT, "scale") if c in metrics]
+    extra = [c for c in (schema.QUESTION_ID, schema.QUESTION_TEXT, schema.SCALE) if c in metrics]
     data, domain = with_stage_labels(metrics[needed + extra], codebook)
     data[STAGE_LABEL] = data[STAGE_LABEL].replace(NO_STAGE_LABEL, ALL_STAGES_LABEL)
     domain = [ALL_STAGES_LABEL if d == NO_STAGE_LABEL else d for d in domain]
@@ -115,7 +112,7 @@ def survey_metrics(
         rows = data[data[schema.METRIC] == metric]
         for panel in pd.unique(rows[PANEL]):
             part = rows[rows[PANEL] == panel]
-            scale = part["scale"].iloc[0] if "scale" in part else None
+            scale = part[schema.SCALE].iloc[0] if schema.SCALE in part else None
             bounds = _metric_domain(metric, scale)
             x_scale = alt.Scale(domain=bounds) if bounds else alt.Scale(zero=False)
             name = METRIC_LABELS.get(metric, metric)
@@ -142,7 +139,7 @@ def choice_shares(shares: pd.DataFrame, *, title: str | None = None) -> alt.Conc
     needed = [
         schema.QUESTION_ID,
         schema.QUESTION_TEXT,
-        "answer",
+        schema.ANSWER,
         schema.SHARE,
         schema.CI_LOW,
         schema.CI_HIGH,
@@ -155,11 +152,11 @@ def choice_shares(shares: pd.DataFrame, *, title: str | None = None) -> alt.Conc
     panels = []
     for question in pd.unique(data[schema.QUESTION_ID]):
         part = as_data(data[data[schema.QUESTION_ID] == question].reset_index(drop=True))
-        order = list(part["answer"])
-        y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
+        order = list(part[schema.ANSWER])
+        y = alt.Y(f"{schema.ANSWER}:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
         x = alt.X(f"{schema.SHARE}:Q", scale=alt.Scale(domain=[0, 100]), title="% of respondents")
         tooltip = [
-            alt.Tooltip("answer:N", title="Answer"),
+            alt.Tooltip(f"{schema.ANSWER}:N", title="Answer"),
             alt.Tooltip(f"{schema.SHARE}:Q", title="Share (%)", format=".1f"),
             alt.Tooltip(f"{schema.CI_LOW}:Q", title="CI low", format=".1f"),
             alt.Tooltip(f"{schema.CI_HIGH}:Q", title="CI high", format=".1f"),

@@ -340,11 +340,11 @@ def index_page(ctx: PageContext, summaries: Sequence[dict], comparison: h.Markup
         return f"{pain_l.get(category, category)} · {stage_l.get(stage, stage)}"
 
     measures = [s["headline"] for s in summaries if s.get("headline")]
-    metric = measures[0]["metric"] if measures else None
+    first = measures[0] if measures else None  # every persona on the same question and measure
     rows = []
     for s in summaries:
-        same = s.get("headline") and s["headline"]["metric"] == metric
-        nps = s["headline"]["text"] if same else "–"
+        same = rs.headline(ctx.jm.survey, s["persona"], like=first) if first else None
+        nps = same["text"] if same else "–"
         tops = h.Markup("<br>".join(h.esc(opportunity(o)) for o in s["top_opportunities"]))
         rows.append(
             [

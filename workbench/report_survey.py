@@ -17,9 +17,10 @@ import pandas as pd
 
 from workbench import report_html as h
 from workbench import schema
-from workbench.survey_choices import ANSWER, GROUP_TEXT, extremes
+from workbench.ingest.stage_metrics import METRICS_FILE
+from workbench.survey_choices import ANSWER, GROUP_TEXT, OTHER, extremes
 
-SCALE = "scale"
+SCALE = schema.SCALE
 _HEADLINE = (
     schema.METRIC_NPS,
     schema.METRIC_RECOMMEND,
@@ -30,6 +31,10 @@ _HEADLINE = (
 )
 
 
+ALL = "All respondents"
+ALL_CUSTOMERS = " (all customers)"
+
+
 def _persona_rows(frame: pd.DataFrame, persona: str | None) -> pd.DataFrame:
     if frame is None or frame.empty or schema.PERSONA not in frame.columns:
         return pd.DataFrame()
@@ -38,11 +43,26 @@ def _persona_rows(frame: pd.DataFrame, persona: str | None) -> pd.DataFrame:
     return frame[frame[schema.PERSONA] == persona]
 
 
+def _persona_measures(survey: pd.DataFrame, persona: str) -> pd.DataFrame:
+    """A persona's measures, with the study's counts for all customers (``metrics.csv`` rows
+    without a persona) named as such."""
+    mine = _persona_rows(survey, persona)
+    if survey is None or survey.empty:
+        return mine
+    counted = survey[survey[schema.PERSONA].isna() & (survey[schema.QUESTION_ID] == METRICS_FILE)]
+    if counted.empty:
+        return mine
+    counted = counted.assign(
+        **{schema.QUESTION_TEXT: counted[schema.QUESTION_TEXT] + ALL_CUSTOMERS}
+    )
+    return pd.concat([mine, counted], ignore_index=True)
+
+
 def _label(metric: Any) -> str:
     return schema.METRIC_LABELS.get(metric, h.readable(metric))
 
 
-def estimate_text(metric: Any, estimate: Any, low: Any, high: Any) -> str:
+def estimate_text(metric: Any, estimate: Any, low: Any, high: Any, scale: Any = None) -> str:
     """``+24 [+8, +39]`` for NPS, ``82.0% [81.3, 82.6]`` for shares, ``4.18 [4.16, 4.20]``.
 
     Examples
@@ -52,39 +72,56 @@ def estimate_text(metric: Any, estimate: Any, low: Any, high: Any) -> str:
     """
     if metric == schema.METRIC_NPS:
         return f"{estimate:+.0f} [{low:+.0f}, {high:+.0f}]"
-    if metric in schema.PERCENT_METRICS:
+    if _percent(metric, scale):
         return f"{estimate:.1f}% [{h.number(low, 1)}, {h.number(high, 1)}]"
     return f"{h.number(estimate)} [{h.number(low)}, {h.number(high)}]"
+
+
+def _percent(metric: Any, scale: Any = None) -> bool:
+    return metric in schema.PERCENT_METRICS or (
+        isinstance(scale, str) and scale == schema.SHARE_SCALE
+    )
 
 
 def row_estimate(row: Any) -> str:
     """:func:`estimate_text` of one metrics row (a mapping or a Series)."""
     return estimate_text(
-        row[schema.METRIC], row[schema.ESTIMATE], row[schema.CI_LOW], row[schema.CI_HIGH]
+        row[schema.METRIC],
+        row[schema.ESTIMATE],
+        row[schema.CI_LOW],
+        row[schema.CI_HIGH],
+        row.get(SCALE) if hasattr(row, "get") else None,
     )
 
 
 def _value_text(metric: Any, value: float) -> str:
-    if metric in schema.PERCENT_METRICS:
+    if _percent(metric):
         return f"{value:.1f}%"
     if metric == schema.METRIC_NPS:
         return f"{value:+.0f}"
     return h.number(value)
 
 
-def headline(survey: pd.DataFrame, persona: str) -> dict[str, Any] | None:
-    """The persona's first headline measure overall (NPS, else recommend, else CSAT ...)."""
+def headline(
+    survey: pd.DataFrame, persona: str, like: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The persona's headline measure overall: the first of NPS, recommend, CSAT, rating and
+    CES it has; with ``like`` (another persona's headline), the same question and measure, so
+    an index column compares like with like."""
     rows = _persona_rows(survey, persona)
     if rows.empty:
         return None
     rows = rows[rows[schema.STAGE].isna()]
-    for metric in _HEADLINE:
+    if like is not None:
+        rows = rows[rows[schema.QUESTION_TEXT] == like["question"]]
+    for metric in [like["metric"]] if like is not None else _HEADLINE:
         found = rows[rows[schema.METRIC] == metric]
         if not found.empty:
             row = found.iloc[0]
             return {
                 "metric": metric,
                 "label": _label(metric),
+                "question": row[schema.QUESTION_TEXT],
                 "estimate": float(row[schema.ESTIMATE]),
                 "ci": [float(row[schema.CI_LOW]), float(row[schema.CI_HIGH])],
                 "n": int(row[schema.N_RESPONDENTS]),
@@ -198,7 +235,7 @@ def survey_section(
     jm: Any, persona: str, stage_l: dict[str, str], figures: dict[str, h.Markup]
 ) -> list[Any]:
     """The parts of a persona report's survey section (empty-survey note when none)."""
-    metrics = _persona_rows(jm.survey, persona)
+    metrics = _persona_measures(jm.survey, persona)
     choices = _persona_rows(jm.survey_choices, persona)
     if metrics.empty and choices.empty:
         return [h.paragraph("No closed survey answers for this persona.", "note")]
@@ -231,53 +268,51 @@ def survey_section(
     return parts
 
 
+def _estimate_cell(by: pd.DataFrame, who: Any) -> str:
+    if who not in by.index:
+        return "–"
+    row = by.loc[who]
+    return f"{row_estimate(row)} (n={int(row[schema.N_RESPONDENTS]):,})"
+
+
 def survey_comparison(jm: Any, personas: Sequence[str]) -> h.Markup:
-    """The index's comparison of personas on every survey measure and choice question."""
+    """The index's comparison of personas (and all respondents) on every survey measure, and
+    on the most common answer of each choice question."""
     metrics = jm.survey
     if metrics is None or metrics.empty:
         return h.Markup("")
-    overall = metrics[metrics[schema.STAGE].isna() & metrics[schema.PERSONA].isin(personas)]
+    overall = metrics[metrics[schema.STAGE].isna()]
+    overall = overall[overall[schema.PERSONA].isin(personas) | overall[schema.PERSONA].isna()]
+    overall = overall.assign(**{schema.PERSONA: overall[schema.PERSONA].fillna(ALL)})
+    columns = [*personas, ALL] if (overall[schema.PERSONA] == ALL).any() else list(personas)
     parts = []
     if not overall.empty:
-        keys = [schema.QUESTION_ID, schema.QUESTION_TEXT, schema.METRIC]
         order = {m: i for i, m in enumerate(schema.METRIC_LABELS)}
-        body = []
-        for (_, text, metric), rows in sorted(
-            overall.groupby(keys, sort=False), key=lambda kv: order.get(kv[0][2], 99)
-        ):
-            by = rows.set_index(schema.PERSONA)
-            cells = [
-                f"{row_estimate(by.loc[p])} (n={int(by.at[p, schema.N_RESPONDENTS]):,})"
-                if p in by.index
-                else "–"
-                for p in personas
+        groups = overall.groupby([schema.QUESTION_ID, schema.QUESTION_TEXT, schema.METRIC])
+        body = [
+            [
+                text,
+                _label(metric),
+                *(_estimate_cell(rows.set_index(schema.PERSONA), p) for p in columns),
             ]
-            body.append([text, _label(metric), *cells])
-        parts.append(
-            h.table(
-                ["Question", "Measure", *personas], body, numeric=tuple(range(2, 2 + len(personas)))
-            )
-        )
+            for (_, text, metric), rows in sorted(groups, key=lambda kv: order.get(kv[0][2], 99))
+        ]
+        numeric = tuple(range(2, 2 + len(columns)))
+        parts.append(h.table(["Question", "Measure", *columns], body, numeric=numeric))
     choices = jm.survey_choices
     if choices is not None and not choices.empty:
-        mine = choices[choices[schema.PERSONA].isin(personas)]
+        mine = choices[choices[schema.PERSONA].isin(personas) & (choices[ANSWER] != OTHER)]
         top = mine.sort_values(schema.SHARE, ascending=False).drop_duplicates(
-            [schema.PERSONA, schema.QUESTION_ID]
+            [schema.PERSONA, schema.QUESTION_ID, schema.QUESTION_TEXT]
         )
         body = []
         for (_, text), rows in top.groupby([schema.QUESTION_ID, schema.QUESTION_TEXT], sort=False):
             by = rows.set_index(schema.PERSONA)
-            body.append(
-                [
-                    text,
-                    *(
-                        f"{by.at[p, ANSWER]} ({by.at[p, schema.SHARE]:.0f}%)"
-                        if p in by.index
-                        else "–"
-                        for p in personas
-                    ),
-                ]
-            )
+            cells = [
+                f"{by.at[p, ANSWER]} ({by.at[p, schema.SHARE]:.0f}%)" if p in by.index else "–"
+                for p in personas
+            ]
+            body.append([text, *cells])
         parts.append(h.Markup("<h3>Most common answer</h3>"))
         parts.append(h.table(["Question", *personas], body))
     parts.append(differences(jm.survey_by_answer, None))

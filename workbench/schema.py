@@ -50,7 +50,12 @@ QUESTION_TEXT = "question_text"
 QUESTION_KIND = "kind"
 QUESTION_METRIC = "metric"
 QUESTION_POSITION = "position"
-QUESTION_SCALE = "scale"  # "1-5", "0-10" for ratings and NPS; "mixed" when answers break it
+SCALE = "scale"  # "1-5", "0-10" for ratings and NPS; "mixed" when answers break it
+QUESTION_SCALE = SCALE
+MIXED_SCALE = "mixed"
+SHARE_SCALE = "share"  # the scale of a share counted from codes or counts, in percent
+SCALE_DECLARED = "scale_declared"  # the header, the answers or the config said the scale
+ANSWER = "answer"  # one answer of a choice question, in the tables built from them
 N_ANSWERS = "n_answers"
 N_DISTINCT = "n_distinct"
 EXAMPLE = "example"
@@ -250,6 +255,7 @@ QUESTIONS: dict[str, str] = {
     QUESTION_METRIC: STRING,
     QUESTION_POSITION: "int64",
     QUESTION_SCALE: STRING,
+    SCALE_DECLARED: "bool",
     N_ANSWERS: "int64",
     N_DISTINCT: "int64",
     EXAMPLE: STRING,

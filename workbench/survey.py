@@ -33,15 +33,17 @@ import pandas as pd
 from scipy import stats
 
 from workbench import schema
+from workbench.ingest.answer_values import parse_scale, usual_scale
+from workbench.ingest.stage_metrics import LABEL, METRICS_FILE, SUCCESSES, TOTAL
+from workbench.survey_questions import POOL, measured_questions
 
 CSAT_MEAN = schema.METRIC_CSAT_MEAN
 RATING_MEAN = schema.METRIC_RATING_MEAN
 RATING_TOP2 = schema.METRIC_RATING_TOP2
 YES_SHARE = schema.METRIC_YES_SHARE
 MEAN = schema.METRIC_MEAN
-SCALE = "scale"
+SCALE = schema.SCALE
 UNASSIGNED = "unassigned"
-MIXED = "mixed"
 LEVEL = 0.95
 COLUMNS = [
     schema.PERSONA,
@@ -55,15 +57,6 @@ COLUMNS = [
     schema.CI_HIGH,
     schema.N_RESPONDENTS,
 ]
-_METRIC_KINDS = {
-    schema.METRIC_NPS: schema.KIND_NPS,
-    schema.METRIC_CSAT: schema.KIND_RATING,
-    schema.METRIC_CES: schema.KIND_RATING,
-    schema.METRIC_RECOMMEND: schema.KIND_YES_NO,
-    schema.METRIC_RETENTION: schema.KIND_YES_NO,
-    schema.METRIC_CONVERSION: schema.KIND_YES_NO,
-}
-_MEASURED = (schema.KIND_NPS, schema.KIND_YES_NO, schema.KIND_RATING, schema.KIND_NUMERIC)
 
 
 def nps(promoters: np.ndarray, detractors: np.ndarray, n: np.ndarray, level: float = LEVEL):
@@ -113,24 +106,9 @@ def mean_interval(mean: np.ndarray, std: np.ndarray, n: np.ndarray, level: float
     return mean - half, mean + half
 
 
-def parse_scale(label: object) -> tuple[float, float] | None:
-    """``(low, high)`` of a scale label such as ``"1-5"`` (None for none or ``mixed``).
-
-    Examples
-    --------
-    >>> parse_scale("1-5"), parse_scale("mixed"), parse_scale(None)
-    ((1.0, 5.0), None, None)
-    """
-    if not isinstance(label, str) or "-" not in label:
-        return None
-    low, _, high = label.partition("-")
-    try:
-        return float(low), float(high)
-    except ValueError:
-        return None
-
-
 def _scale(values: pd.Series, kind: str, label: object) -> tuple[float, float] | None:
+    """The scale a question's measures are on: NPS 0–10, a rating's label (or the usual scale
+    of its answers when the table has none), nothing for other kinds."""
     if kind == schema.KIND_NPS:
         return 0.0, 10.0
     if kind != schema.KIND_RATING:
@@ -138,91 +116,8 @@ def _scale(values: pd.Series, kind: str, label: object) -> tuple[float, float] |
     declared = parse_scale(label)
     if declared:
         return declared
-    top = values.max()
-    high = next((s for s in (5.0, 7.0, 10.0) if top <= s), float(top))
-    return (0.0 if values.min() < 1 else 1.0), high
-
-
-POOL = [schema.QUESTION_ID, schema.QUESTION_TEXT]  # one question, whatever file it is in
-
-
-def _family(label: object) -> int | None:
-    """The kind of scale a label is on: 5 (1–5, 0–5, 1–4...), 7 or 10 points."""
-    bounds = parse_scale(label)
-    if bounds is None:
-        return None
-    return next((top for top in (5, 7) if bounds[1] <= top), 10)
-
-
-def _resolved(questions: pd.DataFrame) -> pd.DataFrame:
-    """Questions with kind, metric and scale filled in, pooled over files.
-
-    A question is its id and text: the same column in several exports (monthly files, a
-    split download) is one question, measured over all their respondents. Tables built by
-    hand with a ``metric`` only get the kind the metric implies. A question read as different
-    kinds, or answered on different scales (1–5 in one file, 1–10 in another), in different
-    files gets scale ``mixed`` and a note saying where: it is never averaged.
-    """
-    q = questions.copy()
-    metric = q[schema.QUESTION_METRIC].astype(object)
-    q[schema.QUESTION_METRIC] = metric.where(metric.notna(), None)
-    kind = (
-        q[schema.QUESTION_KIND].astype(object)
-        if schema.QUESTION_KIND in q.columns
-        else pd.Series(None, index=q.index, dtype=object)
-    )
-    q[schema.QUESTION_KIND] = kind.where(kind.notna(), q[schema.QUESTION_METRIC].map(_METRIC_KINDS))
-    for column in (schema.QUESTION_SCALE, schema.KIND_NOTE):
-        if column not in q.columns:
-            q[column] = None
-        q[column] = q[column].astype(object).where(q[column].notna(), None)
-    if schema.QUESTION_TEXT not in q.columns:
-        q[schema.QUESTION_TEXT] = q[schema.QUESTION_ID]
-    where = q[schema.SOURCE_PATH] if schema.SOURCE_PATH in q.columns else q[schema.SOURCE_ID]
-    for _, rows in q.groupby(POOL, sort=False):
-        if len(rows) < 2:
-            continue
-        kinds = set(rows[schema.QUESTION_KIND].dropna())
-        ratings = rows[rows[schema.QUESTION_KIND] == schema.KIND_RATING]
-        families = {_family(label) for label in ratings[schema.QUESTION_SCALE]}
-        if len(kinds) > 1 or len(families) > 1:
-            listed = "; ".join(
-                f"{r[schema.QUESTION_SCALE] or r[schema.QUESTION_KIND]} in {where[i]}"
-                for i, r in rows.iterrows()
-            )
-            q.loc[rows.index, schema.QUESTION_SCALE] = MIXED
-            q.loc[rows.index, schema.KIND_NOTE] = f"asked differently in different files: {listed}"
-        elif len(ratings):
-            widest = max(
-                ratings[schema.QUESTION_SCALE], key=lambda x: (parse_scale(x) or (0, 0))[1]
-            )
-            q.loc[rows.index, schema.QUESTION_SCALE] = widest
-    return q
-
-
-def measured_questions(questions: pd.DataFrame) -> pd.DataFrame:
-    """The questions that feed a metric, with their kind, metric and scale resolved over files
-    (see :func:`_resolved`); questions whose scale is ``mixed`` are left out."""
-    q = _resolved(questions)
-    mixed = q[schema.QUESTION_SCALE].eq(MIXED).fillna(False)
-    keep = q[schema.QUESTION_KIND].isin(_MEASURED).fillna(False) & ~mixed
-    columns = [
-        schema.SOURCE_ID,
-        schema.QUESTION_ID,
-        schema.QUESTION_TEXT,
-        schema.QUESTION_KIND,
-        schema.QUESTION_METRIC,
-        schema.QUESTION_SCALE,
-    ]
-    return q.loc[keep, columns]
-
-
-def not_averaged(questions: pd.DataFrame) -> pd.DataFrame:
-    """Questions whose answers break their scale, in one file or across files, with the reason
-    (they are never averaged); one row per question."""
-    q = _resolved(questions)
-    mixed = q[schema.QUESTION_SCALE].eq(MIXED).fillna(False)
-    return q.loc[mixed, [*POOL, schema.KIND_NOTE]].drop_duplicates(POOL)
+    low, high = usual_scale(float(values.min()), float(values.max()))
+    return float(low), float(high)
 
 
 def stage_links(coded: pd.DataFrame) -> pd.DataFrame:
@@ -400,46 +295,42 @@ def counted_metrics(
     """The study's own counts (``metrics.csv``: conversion, retention) as metric rows.
 
     Each row is a share with a Wilson interval, in the columns of :func:`survey_metrics`
-    (``question_id`` is ``metrics.csv``, ``question_text`` the row's label or its metric). Rows
-    with no persona count for all respondents (``persona`` None).
+    (``question_id`` is ``metrics.csv``, ``question_text`` the row's label or its metric, read
+    as words). Rows with no persona count for all customers (``persona`` None) and are kept
+    whichever ``persona`` is asked for.
 
     Examples
     --------
     >>> counts = pd.DataFrame({"persona": ["a"], "stage": ["renewal"], "metric": ["retention"],
     ...                        "successes": [80], "total": [100], "label": [None]})
     >>> row = counted_metrics(counts).iloc[0]
-    >>> row["metric"], float(row["estimate"]), int(row["n_respondents"])
-    ('retention', 80.0, 100)
+    >>> row["metric"], row["question_text"], float(row["estimate"]), int(row["n_respondents"])
+    ('retention', 'Retention (%)', 80.0, 100)
     """
     if stage_metrics is None or stage_metrics.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     frame = stage_metrics
     if persona is not None:
         wanted = [persona] if isinstance(persona, str) else list(persona)
-        frame = frame[frame[schema.PERSONA].isin(wanted)]
-    k = frame["successes"].to_numpy(dtype=float)
-    n = frame["total"].to_numpy(dtype=float)
+        frame = frame[frame[schema.PERSONA].isin(wanted) | frame[schema.PERSONA].isna()]
+    k = frame[SUCCESSES].to_numpy(dtype=float)
+    n = frame[TOTAL].to_numpy(dtype=float)
     low, high = wilson_interval(k, n)
-    label = frame["label"].astype(object)
+    label = _objects(frame[LABEL])
     metric = frame[schema.METRIC].astype(object)
+    named = metric.map(lambda m: schema.METRIC_LABELS.get(m, str(m).replace("_", " ").capitalize()))
     out = pd.DataFrame(
         {
-            schema.PERSONA: frame[schema.PERSONA]
-            .astype(object)
-            .where(frame[schema.PERSONA].notna(), None),
-            schema.STAGE: frame[schema.STAGE]
-            .astype(object)
-            .where(frame[schema.STAGE].notna(), None),
-            schema.QUESTION_ID: "metrics.csv",
-            schema.QUESTION_TEXT: label.where(
-                label.notna(), metric.map(lambda m: schema.METRIC_LABELS.get(m, str(m)))
-            ),
+            schema.PERSONA: _objects(frame[schema.PERSONA]),
+            schema.STAGE: _objects(frame[schema.STAGE]),
+            schema.QUESTION_ID: METRICS_FILE,
+            schema.QUESTION_TEXT: label.where(label.notna(), named),
             schema.METRIC: metric,
-            SCALE: "share",
+            SCALE: schema.SHARE_SCALE,
             schema.ESTIMATE: 100 * k / n,
             schema.CI_LOW: 100 * low,
             schema.CI_HIGH: 100 * high,
-            schema.N_RESPONDENTS: frame["total"].to_numpy(dtype="int64"),
+            schema.N_RESPONDENTS: frame[TOTAL].to_numpy(dtype="int64"),
         }
     )
     return out[COLUMNS].reset_index(drop=True)

@@ -22,25 +22,20 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
-from workbench.ingest.question_kinds import yes_no
-from workbench.survey import (
-    POOL,
-    UNASSIGNED,
-    counted_metrics,
-    measured_questions,
-    not_averaged,
-    survey_metrics,
-    wilson_interval,
-)
+from workbench.ingest.answer_values import yes_no
+from workbench.survey import UNASSIGNED, counted_metrics, survey_metrics, wilson_interval
+from workbench.survey_questions import POOL, measured_questions, not_averaged
 
-ANSWER = "answer"
+ANSWER = schema.ANSWER
 GROUP_QUESTION = "group_question"
 GROUP_TEXT = "group_text"
 OTHER = "Other"
 POOL_IN_RESPONSES = [schema.SOURCE_ID, schema.QUESTION_ID]  # a question, in a responses table
+SEP = "\x1f"
+EVERYONE = "\x00"  # the persona key of all respondents together, in grouped labels
 WHO = "_who"  # a respondent: their file and id (ids repeat across files)
 MENTIONS = schema.METRIC_MENTIONS
-SCALE = "scale"
+SCALE = schema.SCALE
 UNSPECIFIED = "unspecified"  # a pain point nobody categorised (workbench.evidence.UNSPECIFIED)
 YES, NO = "Yes", "No"
 CHOICE_KINDS = (schema.KIND_CHOICE, schema.KIND_MULTI, schema.KIND_YES_NO)
@@ -126,9 +121,12 @@ def choice_shares(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SHARE_COLUMNS})
     keys = POOL
     frequent = (
-        rows.groupby([*keys, ANSWER]).size().rename("_n").reset_index()
+        rows.groupby([*keys, ANSWER])
+        .size()
+        .rename("_n")
+        .reset_index()
         .sort_values([*keys, "_n", ANSWER], ascending=[True, True, False, True])
-    )  # fmt: skip
+    )
     frequent["_rank"] = frequent.groupby(keys).cumcount()
     kept = frequent[frequent["_rank"] < top][[*keys, ANSWER, "_rank"]]
     rows = rows.merge(kept, on=[*keys, ANSWER], how="left")
@@ -171,42 +169,73 @@ def choice_shares(
 
 def _without_derived(regrouped: pd.DataFrame) -> pd.DataFrame:
     """Drop the measures that the grouping question is computed from: when no answer value of a
-    measure occurs in two groups (Qualtrics' ``Q1_NPS_GROUP`` against ``Q1``), the breakdown
-    only restates the grouping ("detractors have an NPS of -100")."""
-    keep = []
-    for _, rows in regrouped.groupby(POOL_IN_RESPONSES, sort=False):
+    scale measure (NPS, a rating: at most 11 values) occurs in two groups (Qualtrics'
+    ``Q1_NPS_GROUP`` against ``Q1``), the breakdown only restates the grouping ("detractors
+    have an NPS of -100"). Amounts (spend, counts) rarely repeat and are always kept. Judged
+    on everyone's groups (labels of :func:`_group_labels`)."""
+    everyone = regrouped[regrouped[schema.PERSONA].str.startswith(EVERYONE)]
+    derived = []
+    for key, rows in everyone.groupby(POOL_IN_RESPONSES, sort=False):
         values = rows[[schema.VALUE_NUM, schema.PERSONA]].dropna().drop_duplicates()
-        derived = values[schema.PERSONA].nunique() > 1 and values[schema.VALUE_NUM].is_unique
-        if not derived:
-            keep.append(rows)
-    return pd.concat(keep) if keep else regrouped.iloc[:0]
+        if (
+            values[schema.VALUE_NUM].nunique() <= 11
+            and values[schema.PERSONA].nunique() > 1
+            and values[schema.VALUE_NUM].is_unique
+        ):
+            derived.append(key)
+    if not derived:
+        return regrouped
+    drop = pd.MultiIndex.from_tuples(derived, names=POOL_IN_RESPONSES)
+    return regrouped[~pd.MultiIndex.from_frame(regrouped[POOL_IN_RESPONSES]).isin(drop)]
+
+
+def _group_labels(rows: pd.DataFrame, per_persona: bool) -> pd.DataFrame:
+    """``rows`` (one per respondent and answer) labelled ``<persona or everyone> SEP answer``:
+    everyone's rows, then (``per_persona``) each persona's, for one grouped computation."""
+    everyone = rows.assign(_label=EVERYONE + SEP + rows[ANSWER].astype(str))
+    if not per_persona:
+        return everyone
+    persona = rows[schema.PERSONA].astype(object).fillna(UNASSIGNED).astype(str)
+    return pd.concat([everyone, rows.assign(_label=persona + SEP + rows[ANSWER].astype(str))])
+
+
+def _split_labels(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Undo :func:`_group_labels`: the ``persona`` (None for everyone) and ``answer`` columns."""
+    split = [str(label).partition(SEP) for label in frame[column]]
+    return frame.drop(columns=[column]).assign(
+        **{
+            schema.PERSONA: [None if p == EVERYONE else p for p, _, _ in split],
+            ANSWER: [answer for _, _, answer in split],
+        }
+    )
 
 
 def metrics_by_answer(
     questions: pd.DataFrame,
     responses: pd.DataFrame,
     *,
-    persona: str | None = None,
+    per_persona: bool = False,
     max_answers: int = 12,
     min_respondents: int = 5,
 ) -> pd.DataFrame:
     """Every closed metric broken down by the answers of each choice question.
 
     A choice question qualifies with 2 to ``max_answers`` distinct answers; groups with fewer
-    than ``min_respondents`` respondents are left out. ``persona`` restricts the respondents.
+    than ``min_respondents`` respondents are left out. Rows are for all respondents
+    (``persona`` None) and, with ``per_persona``, within each persona too; one
+    :func:`~workbench.survey.survey_metrics` call per choice question computes them all.
 
     Returns
     -------
     pandas.DataFrame
         The columns of :func:`workbench.survey.survey_metrics` plus ``group_question`` and
-        ``group_text`` (the choice question), with ``answer`` (the group) instead of persona;
-        stage is always None.
+        ``group_text`` (the choice question) and ``answer`` (the group); stage is always None.
     """
     groups = _choice_questions(questions, (schema.KIND_CHOICE, schema.KIND_YES_NO))
     measured = measured_questions(questions)
     answers = _answers(groups, responses)
-    if persona is not None:
-        answers = answers[answers[schema.PERSONA] == persona]
+    keys, uniques = pd.factorize(who(responses))  # respondent keys as integers, once
+    position = pd.Index(uniques)
     parts = []
     for (question, text), rows in answers.groupby(POOL, sort=False):
         if not 2 <= rows[ANSWER].nunique() <= max_answers:
@@ -217,24 +246,24 @@ def metrics_by_answer(
         targets = measured[other]
         if targets.empty:
             continue
-        group_of = rows.set_index(WHO)[ANSWER]
-        group_of = group_of[~group_of.index.duplicated()]
-        keys = who(responses)
-        mine = responses[keys.isin(group_of.index)]
-        regrouped = mine.assign(**{schema.PERSONA: keys[keys.isin(group_of.index)].map(group_of)})
-        regrouped = _without_derived(regrouped)
-        frame = survey_metrics(targets, regrouped)
+        rows = rows.drop_duplicates(WHO)
+        rows = rows.assign(_key=position.get_indexer(rows[WHO]))
+        labelled = _group_labels(rows, per_persona)
+        inside = np.isin(keys, rows["_key"].to_numpy())
+        mine = responses.iloc[np.flatnonzero(inside)].assign(_key=keys[inside])
+        regrouped = mine.drop(columns=[schema.PERSONA]).merge(
+            labelled[["_key", "_label"]], on="_key"
+        )
+        regrouped = regrouped.assign(  # one respondent counts once per label it falls under
+            **{schema.RESPONDENT_ID: regrouped["_label"] + SEP + regrouped[schema.RESPONDENT_ID]}
+        )
+        regrouped = _without_derived(regrouped.rename(columns={"_label": schema.PERSONA}))
+        frame = survey_metrics(targets, regrouped.drop(columns=["_key"]))
         frame = frame[frame[schema.PERSONA].notna()]
         if frame.empty:
             continue
-        parts.append(
-            frame.assign(
-                **{
-                    GROUP_QUESTION: question,
-                    GROUP_TEXT: text,
-                }
-            ).rename(columns={schema.PERSONA: ANSWER})
-        )
+        frame = _split_labels(frame, schema.PERSONA)
+        parts.append(frame.assign(**{GROUP_QUESTION: question, GROUP_TEXT: text}))
     if not parts:
         return pd.DataFrame(columns=[GROUP_QUESTION, GROUP_TEXT, ANSWER, schema.METRIC])
     out = pd.concat(parts, ignore_index=True)
@@ -249,7 +278,7 @@ def codes_by_answer(
     *,
     column: str = schema.PAIN_CATEGORY,
     labels: dict[str, str] | None = None,
-    persona: str | None = None,
+    per_persona: bool = False,
     top: int = 8,
     max_answers: int = 12,
     min_respondents: int = 5,
@@ -259,9 +288,10 @@ def codes_by_answer(
     of ``column`` (pain-point categories by default), with a Wilson interval.
 
     This is where "returns are a detractor pain point" shows: the share of respondents who do
-    not recommend and wrote about returns, against those who do. Rows have the columns of
-    :func:`metrics_by_answer` with ``metric`` ``mentions`` and ``question_text`` the code's
-    label.
+    not recommend and wrote about returns, against those who do. The base is the respondents
+    of each group with an open answer (those who wrote nothing cannot have written about it).
+    Rows have the columns of :func:`metrics_by_answer` with ``metric`` ``mentions`` and
+    ``question_text`` the code's label.
     """
     needed = [schema.SOURCE_ID, schema.PARTICIPANT_ID, column]
     if coded is None or any(c not in coded.columns for c in needed):
@@ -269,27 +299,30 @@ def codes_by_answer(
     survey = coded
     if schema.SOURCE_TYPE in coded.columns:
         survey = coded[(coded[schema.SOURCE_TYPE] == schema.SOURCE_SURVEY).fillna(False)]
+    wrote = set(who(survey, schema.PARTICIPANT_ID))  # respondents with an open answer
     said = survey.loc[survey[column].notna() & (survey[column] != UNSPECIFIED), needed]
     said = said.assign(**{WHO: who(said, schema.PARTICIPANT_ID)})[[WHO, column]]
     said = said.drop_duplicates()
     codes = said[column].value_counts().head(top).index.tolist()
-    groups = _answers(_choice_questions(questions, (schema.KIND_CHOICE, schema.KIND_YES_NO)),
-                      responses)  # fmt: skip
-    if persona is not None:
-        groups = groups[groups[schema.PERSONA] == persona]
+    groups = _answers(
+        _choice_questions(questions, (schema.KIND_CHOICE, schema.KIND_YES_NO)), responses
+    )
     labels = labels or {}
     parts = []
     for (question, text), rows in groups.groupby(POOL, sort=False):
         if not 2 <= rows[ANSWER].nunique() <= max_answers:
             continue
-        base = rows.groupby(ANSWER)[WHO].nunique()
+        writers = _group_labels(rows[rows[WHO].isin(wrote)], per_persona)
+        base = writers.groupby("_label")[WHO].nunique()  # of those who wrote, the share...
         base = base[base >= min_respondents]
-        mine = said.merge(rows[[WHO, ANSWER]], on=WHO)
+        mine = said.merge(writers[[WHO, "_label"]], on=WHO)
         for code in codes:
             k = (
-                mine[mine[column] == code].groupby(ANSWER)[WHO].nunique()
+                mine[mine[column] == code]
+                .groupby("_label")[WHO]
+                .nunique()
                 .reindex(base.index, fill_value=0)
-            )  # fmt: skip
+            )
             n = base.to_numpy(dtype=float)
             low, high = wilson_interval(k.to_numpy(dtype=float), n)
             parts.append(
@@ -297,11 +330,11 @@ def codes_by_answer(
                     {
                         GROUP_QUESTION: question,
                         GROUP_TEXT: text,
-                        ANSWER: base.index,
+                        "_label": base.index,
                         schema.QUESTION_ID: f"{column}:{code}",
                         schema.QUESTION_TEXT: labels.get(code, str(code)),
                         schema.METRIC: MENTIONS,
-                        SCALE: "share",
+                        SCALE: schema.SHARE_SCALE,
                         schema.ESTIMATE: 100 * k.to_numpy() / n,
                         schema.CI_LOW: 100 * low,
                         schema.CI_HIGH: 100 * high,
@@ -311,7 +344,7 @@ def codes_by_answer(
             )
     if not parts:
         return pd.DataFrame(columns=[GROUP_QUESTION, GROUP_TEXT, ANSWER, schema.METRIC])
-    return pd.concat(parts, ignore_index=True)
+    return _split_labels(pd.concat(parts, ignore_index=True), "_label")
 
 
 def extremes(by_answer: pd.DataFrame) -> pd.DataFrame:
@@ -391,17 +424,11 @@ def survey_tables(
         str(p) for p in mine[schema.PERSONA].astype(object).fillna(UNASSIGNED).unique()
     )
 
-    def breakdown(who: str | None) -> pd.DataFrame:
-        frames = [
-            metrics_by_answer(questions, mine, persona=who),
-            codes_by_answer(coded, questions, mine, labels=labels, persona=who),
-        ]
-        frames = [f for f in frames if not f.empty]
-        joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return joined.assign(**{schema.PERSONA: who})
-
-    parts = [breakdown(None)]
-    if len(personas) > 1:
-        parts += [breakdown(p) for p in personas]
-    by_answer = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    several = len(personas) > 1
+    frames = [
+        metrics_by_answer(questions, mine, per_persona=several),
+        codes_by_answer(coded, questions, mine, labels=labels, per_persona=several),
+    ]
+    frames = [f for f in frames if not f.empty]
+    by_answer = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return SurveyTables(metrics, choices, by_answer, not_averaged(questions))

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from workbench import schema
-from workbench.errors import ConfigError
-from workbench.ingest.question_kinds import classify, declared_scale, resolve_kind
+from workbench.errors import ConfigError, InputError
+from workbench.ingest.answer_values import declared_scale
+from workbench.ingest.question_kinds import classify, resolve_kind
 from workbench.ingest.survey import SurveyOptions, read_survey_text
 
 STATES = ["CA", "TX", "FL", "NY", "GA", "IL", "PA", "OH", "NC", "MI", "NJ", "VA", "WA", "AZ"]
@@ -213,7 +214,8 @@ def test_mixed_scales_are_reported_per_scale_and_warned_at_ingest():
     ]
     result = read_survey_text(_csv(rows), "mixed.csv")
     assert any("Overall rating (1-5)" in w and "mixed or wrong scale" in w for w in result.warnings)
-    from workbench.survey import not_averaged, survey_metrics
+    from workbench.survey import survey_metrics
+    from workbench.survey_questions import not_averaged
 
     questions = result.questions.assign(**{schema.SOURCE_ID: "s"})
     responses = result.responses.assign(**{schema.SOURCE_ID: "s"})
@@ -246,3 +248,92 @@ def test_uncertain_guesses_are_warned_with_the_setting_that_fixes_them():
     result = read_survey_text(_csv(rows), "q.csv")
     [warning] = [w for w in result.warnings if "'Q7'" in w]
     assert "rating" in warning and "survey.kinds" in warning
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "kind"),
+    [
+        ("How likely are you to recommend us?", ["1", "4", "7", "6", "5"], schema.KIND_RATING),
+        ("How likely are you to buy again?", ["0", "10", "9", "3"], schema.KIND_RATING),
+        ("How likely are you to recommend us?", ["0", "10", "9", "3"], schema.KIND_NPS),
+    ],
+)
+def test_nps_needs_a_recommend_question_on_the_0_to_10_scale(text, values, kind):
+    assert classify("q", text, values).kind == kind
+
+
+def test_a_forced_nps_on_another_scale_is_refused():
+    rows = [["id", "Score"]] + [[str(i), str(1 + i % 5)] for i in range(20)]
+    with pytest.raises(InputError, match=r"sets 'Score' to nps.*from 1 to 5"):
+        read_survey_text(_csv(rows), "s.csv", SurveyOptions(kinds={"Score": "nps"}))
+
+
+def test_commas_inside_labels_are_not_multiple_choice():
+    products = [
+        "Credit reporting, credit repair services, or other personal consumer reports",
+        "Debt collection",
+        "Checking or savings account",
+        "Money transfer, virtual currency, or money service",
+    ]
+    assert classify("p", "Product", products * 20).kind == schema.KIND_CHOICE
+    cities = ["Portland, OR", "Austin, TX", "Boston, MA"] * 10
+    assert classify("c", "City", cities).kind == schema.KIND_CHOICE
+    channels = ["App,Webchat", "App", "Webchat,Store", "Store", "Phone"] * 6
+    assert classify("q4", "Channels used", channels).kind == schema.KIND_MULTI
+
+
+@pytest.mark.parametrize(
+    "values", [["50,000", "12,500", "1,200,000"], ["$12.50", "$3", "$120.00"], ["45%", "10%"]]
+)
+def test_amounts_and_percentages_are_numbers_never_segments(values):
+    assert classify("v", "Amount", values * 10).kind == schema.KIND_NUMERIC
+
+
+def test_yes_no_with_a_no_answer_is_still_a_share():
+    guess = classify("r", "Would you recommend us?", ["Yes", "No", "N/A", "Don't know"] * 5)
+    assert (guess.kind, guess.metric) == (schema.KIND_YES_NO, schema.METRIC_RECOMMEND)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Number of orders in the last year", ["0", "2", "5", "8", "3", "2"] * 5),
+        ("If no, how many times did you call?", ["1", "2", "3", "1"] * 5),
+        ("Positive feedback count", ["0", "1", "0", "8", "2"] * 5),
+    ],
+)
+def test_counts_are_numbers_not_ids_ratings_or_yes_no(text, values):
+    assert classify("n", text, values).kind == schema.KIND_NUMERIC
+
+
+def test_short_answers_to_an_open_question_are_not_names():
+    liked = ["Price", "Delivery", "Quality", "The Staff", "Fast Shipping"] * 8
+    assert classify("q", "What did you like most? Please explain", liked).kind != (schema.KIND_NAME)
+    authors = [f"{first} {last}" for first in NAMES for last in SURNAMES][:60]
+    assert classify("author", "author", authors).kind == schema.KIND_NAME
+
+
+def test_a_rating_whose_answers_miss_the_top_of_the_scale_is_flagged():
+    guess = classify("q", "How satisfied are you?", ["1", "2", "3", "4"] * 10)
+    assert guess.scale == "1-4" and "set survey.scales" in guess.unsure
+
+
+def test_persona_bands_skip_no_answers_and_name_the_bad_line():
+    rows = [["id", "Age", "Comment"], ["1", "34", "ok"], ["2", "Prefer not to say", "fine"]]
+    result = read_survey_text(
+        _csv(rows), "a.csv", SurveyOptions(persona_column="Age", persona_bands=[18, 35])
+    )
+    assert [a.persona for a in result.answers] == ["18-34", None]
+    rows.append(["3", "thirty", "hm"])
+    with pytest.raises(InputError, match="the first 'thirty'") as info:
+        read_survey_text(
+            _csv(rows), "a.csv", SurveyOptions(persona_column="Age", persona_bands=[18, 35])
+        )
+    assert info.value.line == 4 and info.value.column == "Age"
+
+
+def test_row_index_ids_of_two_files_never_merge_respondents():
+    rows = [["", "Comment"], ["0", "slow delivery"], ["1", "nice"]]
+    a = read_survey_text(_csv(rows), "a.csv")
+    b = read_survey_text(_csv(rows), "b.csv")
+    assert {x.respondent_id for x in a.answers}.isdisjoint(x.respondent_id for x in b.answers)

@@ -32,18 +32,22 @@ from dataclasses import dataclass
 
 from workbench import schema
 from workbench.errors import ConfigError
+from workbench.ingest.answer_values import (
+    MIXED,
+    declared_scale,
+    is_non_answer,
+    numbers,
+    on_scale,
+    scale_label,
+    usual_scale,
+    value_number,
+    yes_no,
+)
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.#]*")
-_ON_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/|out of|of)\s*(\d+)", re.I)
-_DECLARED = re.compile(
-    r"\(\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*\)|\b(\d+)\s*(?:-|–|to)\s*(\d+)\s*scale|"
-    r"scale of\s*(\d+)\s*(?:-|–|to)\s*(\d+)|out of\s*(\d+)|/\s*(\d+)\s*\)?$",
-    re.I,
-)
 _WORD = re.compile(r"[^\W\d_]+")
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 _SENTENCE = re.compile(r"[.!?,;:]")
@@ -54,7 +58,10 @@ _OPEN_CUES = re.compile(
     re.I,
 )
 _CHOICE_CUES = re.compile(r"\b(choice|select|which of|choose|all that apply|tick)\b", re.I)
-_ID_CUES = re.compile(r"\b(id|ids|identifier|code|number|no|zip|postcode|sku|ref)\b", re.I)
+_ID_CUES = re.compile(r"\b(id|ids|identifier|code|zip|postcode|sku|ref)\b", re.I)
+_COUNT_CUES = re.compile(r"\b(how many|number of|count|times|amount|spend|spent|age)\b", re.I)
+_NAME_CUES = re.compile(r"\b(name|author|reviewer|user ?name|customer|agent|by)\b", re.I)
+_ALL_THAT_APPLY = re.compile(r"all that apply|select all|tick all|check all|multiple", re.I)
 _CLOSED_CUES = re.compile(
     r"\b(zip|post ?code|postal|state|province|county|country|city|region|company|brand|"
     r"product|sub-?product|issue|sub-?issue|category|department|division|class|channel|"
@@ -63,7 +70,6 @@ _CLOSED_CUES = re.compile(
     re.I,
 )
 _NPS_CUES = re.compile(r"\brecommend|\bnps\b", re.I)
-_LIKELY = re.compile(r"\blikely\b", re.I)
 _RATING_CUES = re.compile(
     r"\b(rate|rating|ratings|score|satisf\w*|scale|stars?|agree|how (good|well|much|easy)|"
     r"likely|quality|overall|csat|ces|effort|eas(y|e|ier)|difficult)\b",
@@ -73,16 +79,6 @@ _CSAT_CUES = re.compile(r"satisf|\bcsat\b", re.I)
 _CES_CUES = re.compile(r"\beas(y|e|ier|iest)\b|\beffort|\bces\b|\bdifficult", re.I)
 _RETENTION_CUES = re.compile(r"\b(renew\w*|still a customer|retain\w*|retention)\b", re.I)
 _CONVERSION_CUES = re.compile(r"\b(convert\w*|conversion)\b", re.I)
-#: Answers that say "no answer" in a rating or number column (they are kept, never averaged).
-NON_ANSWERS = frozenset(
-    {"n/a", "na", "none", "-", "--", "dk", "don't know", "dont know", "not applicable",
-     "prefer not to say", "no answer", "skip", "skipped", "?"}
-)  # fmt: skip
-YES = frozenset({"yes", "y", "true", "1", "1.0"})
-NO = frozenset({"no", "n", "false", "0", "0.0"})
-#: Usual rating scales, smallest first: a column's scale is the first holding every answer.
-SCALES = ((1, 3), (1, 4), (1, 5), (0, 5), (1, 7), (0, 7), (1, 10), (0, 10))
-MIXED = "mixed"
 _SAMPLE = 2000
 
 #: Kinds a study config may set (``survey.kinds``), with the metric each one implies.
@@ -116,14 +112,16 @@ KIND_SETTINGS: dict[str, tuple[str, str | None]] = {
 class KindGuess:
     """What a column is: its kind, the metric it feeds, its scale and how sure the guess is.
 
-    ``scale`` is ``"low-high"`` for ratings and NPS (``"mixed"`` when the answers break it);
-    ``unsure`` is the reason a guess may be wrong, or None.
+    ``scale`` is ``"low-high"`` for ratings and NPS (``"mixed"`` when the answers break it),
+    ``declared`` when the header, the answers (``4/5``) or the study config said it rather than
+    the range of the answers; ``unsure`` is the reason a guess may be wrong, or None.
     """
 
     kind: str
     metric: str | None = None
     scale: str | None = None
     unsure: str | None = None
+    declared: bool = False  # the scale was written in the header, the answers or the config
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,91 +167,20 @@ def facts(values: list[str]) -> ColumnFacts:
     )
 
 
-def declared_scale(text: str) -> tuple[int, int] | None:
-    """The scale a header declares (``Rate us (1-5)``, ``out of 10``), or None.
+def multi_select(cues: str, distinct: list[str], values: list[str]) -> bool:
+    """Whether answers are sets of a few options joined by commas or semicolons.
+
+    A comma inside a label ("Credit reporting, credit repair services, or other personal
+    consumer reports", "Portland, OR") is not a set: the options of a real multi-select also
+    come alone as whole answers, or a header says "select all that apply".
 
     Examples
     --------
-    >>> declared_scale("Rate our app (1-5)"), declared_scale("Overall, out of 10")
-    ((1, 5), (1, 10))
-    >>> declared_scale("How likely are you to recommend us?") is None
+    >>> multi_select("", ["App,Webchat", "App", "Webchat,Store", "Store"], ["App,Webchat"] * 3)
     True
+    >>> multi_select("", ["Portland, OR", "Austin, TX"], ["Portland, OR", "Austin, TX"] * 5)
+    False
     """
-    match = _DECLARED.search(text)
-    if not match:
-        return None
-    groups = [g for g in match.groups() if g is not None]
-    if len(groups) == 1:
-        return 1, int(groups[0])
-    low, high = int(groups[0]), int(groups[1])
-    return (low, high) if low < high <= 100 else None
-
-
-def usual_scale(low: float, high: float) -> tuple[int, int]:
-    """The smallest usual scale holding answers from ``low`` to ``high``.
-
-    Examples
-    --------
-    >>> usual_scale(1, 5), usual_scale(0, 9), usual_scale(2, 4)
-    ((1, 5), (0, 10), (1, 4))
-    """
-    for a, b in SCALES:
-        if a <= low and high <= b:
-            return a, b
-    return math.floor(low), math.ceil(high)
-
-
-def scale_label(scale: tuple[int, int]) -> str:
-    return f"{scale[0]}-{scale[1]}"
-
-
-def on_scale(value: str) -> tuple[float, int] | None:
-    """``(answer, top of scale)`` of an answer written with its scale (``4/5``, ``8 out of 10``).
-
-    Examples
-    --------
-    >>> on_scale("4/5"), on_scale("8 out of 10"), on_scale("great")
-    ((4.0, 5), (8.0, 10), None)
-    """
-    match = _ON_SCALE.fullmatch(value.strip())
-    if not match:
-        return None
-    answer, top = float(match.group(1)), int(match.group(2))
-    return (answer, top) if 0 <= answer <= top and top in (3, 4, 5, 7, 10) else None
-
-
-def yes_no(value: str) -> float | None:
-    """1 for a yes answer, 0 for a no, None otherwise.
-
-    Examples
-    --------
-    >>> yes_no("Yes"), yes_no("FALSE"), yes_no("0"), yes_no("maybe")
-    (1.0, 0.0, 0.0, None)
-    """
-    key = value.strip().casefold()
-    if key in YES:
-        return 1.0
-    if key in NO:
-        return 0.0
-    return None
-
-
-def numbers(distinct: list[str]) -> list[float] | None:
-    """Every distinct answer as a finite number, or None when one is not a number."""
-    out = []
-    for value in distinct:
-        value = value.strip()
-        if not _NUMBER.fullmatch(value):
-            return None
-        number = float(value)
-        if not math.isfinite(number):
-            return None
-        out.append(number)
-    return out
-
-
-def multi_select(distinct: list[str], values: list[str]) -> bool:
-    """Whether answers are sets of a few options joined by commas or semicolons."""
     joined = [v for v in distinct if "," in v or ";" in v]
     if not joined:
         return False
@@ -261,7 +188,12 @@ def multi_select(distinct: list[str], values: list[str]) -> bool:
     options = set(tokens)
     mean = sum(map(len, options)) / len(options)
     words = sum(len(t.split()) for t in options) / len(options)
-    return len(options) <= 25 and mean <= 40 and words <= 5 and len(tokens) >= 2 * len(options)
+    small = len(options) <= 25 and mean <= 40 and words <= 5 and len(tokens) >= 2 * len(options)
+    if not small:
+        return False
+    whole = set(distinct) - set(joined)
+    alone = sum(option in whole for option in options) / len(options)
+    return bool(_ALL_THAT_APPLY.search(cues)) or alone >= 0.3
 
 
 def rating_metric(cues: str, scale: tuple[int, int]) -> str | None:
@@ -308,7 +240,8 @@ def _numeric(cues: str, header: str, nums: list[float], values: list[str]) -> Ki
     low, high = min(nums), max(nums)
     integers = all(x.is_integer() for x in nums)
     declared = declared_scale(header)
-    if _ID_CUES.search(cues) and integers and not _RATING_CUES.search(cues):
+    ids = _ID_CUES.search(cues) and integers and not _RATING_CUES.search(cues)
+    if ids and (len(set(values)) > 0.9 * n or not _COUNT_CUES.search(cues)):
         return KindGuess(schema.KIND_ID)
     if declared:
         if low < declared[0] or high > declared[1]:
@@ -320,13 +253,16 @@ def _numeric(cues: str, header: str, nums: list[float], values: list[str]) -> Ki
                 f"{scale_label(declared)} ({_beyond(values, declared)}): mixed or wrong scale, "
                 "not averaged",
             )
-        return KindGuess(schema.KIND_RATING, rating_metric(cues, declared), scale_label(declared))
+        metric = rating_metric(cues, declared)
+        return KindGuess(schema.KIND_RATING, metric, scale_label(declared), declared=True)
+    if _COUNT_CUES.search(cues) and not _RATING_CUES.search(cues):
+        return KindGuess(schema.KIND_NUMERIC)  # how many, number of: a count, never a rating
     if not (integers and low >= 0 and high <= 10):
         return KindGuess(schema.KIND_NUMERIC)
     scale = usual_scale(low, high)
-    if _NPS_CUES.search(cues) or (_LIKELY.search(cues) and high > 7):
-        if high > 5:
-            return KindGuess(schema.KIND_NPS, schema.METRIC_NPS, "0-10")
+    if _NPS_CUES.search(cues):
+        if low >= 0 and high > 7:  # the 0-10 NPS scale: answers above 7
+            return KindGuess(schema.KIND_NPS, schema.METRIC_NPS, "0-10", declared=True)
         return KindGuess(
             schema.KIND_RATING,
             None,
@@ -340,6 +276,11 @@ def _numeric(cues: str, header: str, nums: list[float], values: list[str]) -> Ki
     if not _RATING_CUES.search(cues) and len(nums) <= 4 and n >= 10:
         shown = ", ".join(f"{x:g}" for x in sorted(nums))
         unsure = f"only the numbers {shown}: a rating, or choices coded as numbers"
+    elif n >= 30 and ((low, high) != scale or scale in ((1, 3), (1, 4))):
+        unsure = (
+            f"answers only from {low:g} to {high:g}: read as a {scale_label(scale)} scale; "
+            "set survey.scales if the question was asked on a wider one"
+        )
     return KindGuess(schema.KIND_RATING, rating_metric(cues, scale), scale_label(scale), unsure)
 
 
@@ -352,7 +293,9 @@ def _on_scale_kind(cues: str, values: list[str]) -> KindGuess:
         )
     top = next(iter(tops))
     scale = (1, top)
-    return KindGuess(schema.KIND_RATING, rating_metric(cues, scale), scale_label(scale))
+    return KindGuess(
+        schema.KIND_RATING, rating_metric(cues, scale), scale_label(scale), declared=True
+    )
 
 
 def _text(cues: str, f: ColumnFacts, distinct: list[str]) -> KindGuess:
@@ -373,9 +316,15 @@ def _text(cues: str, f: ColumnFacts, distinct: list[str]) -> KindGuess:
         long_text = sentences = False
     if long_text or (sentences and f.title_share < 0.8):
         return KindGuess(schema.KIND_OPEN)
-    if f.title_share >= 0.8 and f.mean_words <= 4 and f.distinct_ratio >= 0.5 and f.n >= 20:
-        return KindGuess(schema.KIND_NAME)
     asks_for_text = _OPEN_CUES.search(cues) and not _CHOICE_CUES.search(cues)
+    name_like = f.title_share >= 0.9 and 1.5 <= f.mean_words <= 3.5 and f.distinct_ratio >= 0.5
+    if (
+        name_like
+        and f.n >= 20
+        and not asks_for_text
+        and (_NAME_CUES.search(cues) or f.distinct_ratio >= 0.8)
+    ):
+        return KindGuess(schema.KIND_NAME)
     labels = f.distinct <= 15 and f.n >= 2 * f.distinct  # a few answers, each given often
     if asks_for_text and not labels and (f.distinct_ratio >= 0.3 or f.n < 10):
         return KindGuess(schema.KIND_OPEN)
@@ -384,6 +333,8 @@ def _text(cues: str, f: ColumnFacts, distinct: list[str]) -> KindGuess:
         if f.distinct > 30:
             unsure = f"{f.distinct:,} distinct short answers: read as categories"
         return KindGuess(schema.KIND_CHOICE, unsure=unsure)
+    if f.mean_words < 0.5:  # no words at all (codes, amounts): never segments
+        return KindGuess(schema.KIND_METADATA, unsure="mostly distinct answers without words")
     return KindGuess(
         schema.KIND_OPEN,
         unsure=f"short answers ({f.mean_words:.1f} words on average), mostly distinct: read "
@@ -399,11 +350,11 @@ def classify(qid: str, text: str, values: list[str]) -> KindGuess:
     Examples
     --------
     >>> classify("Q1", "How likely are you to recommend Brightwave to a friend?", ["10", "7", "0"])
-    KindGuess(kind='nps', metric='nps', scale='0-10', unsure=None)
+    KindGuess(kind='nps', metric='nps', scale='0-10', unsure=None, declared=True)
     >>> classify("rec", "Recommended IND", ["1", "0", "1"])
-    KindGuess(kind='yes_no', metric='recommend', scale=None, unsure=None)
+    KindGuess(kind='yes_no', metric='recommend', scale=None, unsure=None, declared=False)
     >>> classify("Q2", "How satisfied are you?", ["4", "5", "2"])
-    KindGuess(kind='rating', metric='csat', scale='1-5', unsure=None)
+    KindGuess(kind='rating', metric='csat', scale='1-5', unsure=None, declared=False)
     >>> zips = ["123XX", "90210", "606XX"] * 10 + [f"{i:05d}" for i in range(20)]
     >>> classify("zip", "ZIP code", zips).kind
     'id'
@@ -412,9 +363,11 @@ def classify(qid: str, text: str, values: list[str]) -> KindGuess:
     distinct = list(dict.fromkeys(values))
     if not distinct:
         return KindGuess(schema.KIND_OPEN if _OPEN_CUES.search(cues) else schema.KIND_CHOICE)
-    if all(yes_no(v) is not None for v in distinct) and (len(distinct) > 1 or _yes_no_metric(cues)):
+    answered = [v for v in distinct if not is_non_answer(v)] or distinct
+    binary = {yes_no(v) for v in answered}
+    said = None not in binary and (len(binary) > 1 or _yes_no_metric(cues))
+    if said and not _COUNT_CUES.search(cues):
         return KindGuess(schema.KIND_YES_NO, _yes_no_metric(cues))
-    answered = [v for v in distinct if v.strip().casefold() not in NON_ANSWERS] or distinct
     nums = numbers(answered[:_SAMPLE] if len(answered) > 1000 else answered)
     if nums is not None:
         if any(len(v) > 1 and v.startswith("0") and v.isdigit() for v in answered):
@@ -422,7 +375,7 @@ def classify(qid: str, text: str, values: list[str]) -> KindGuess:
         return _numeric(cues, text, nums, values)
     if all(on_scale(v) for v in answered):
         return _on_scale_kind(cues, values)
-    if multi_select(distinct, values):
+    if multi_select(cues, distinct, values):
         return KindGuess(schema.KIND_MULTI)
     return _text(cues, facts(values), distinct)
 
@@ -433,7 +386,7 @@ def resolve_kind(value: str, where: str) -> KindGuess:
     Examples
     --------
     >>> resolve_kind("Recommend", "kinds['x']")
-    KindGuess(kind='yes_no', metric='recommend', scale=None, unsure=None)
+    KindGuess(kind='yes_no', metric='recommend', scale=None, unsure=None, declared=False)
     """
     key = value.strip().lower().replace("-", "_").replace(" ", "_")
     if key not in KIND_SETTINGS:
@@ -443,24 +396,3 @@ def resolve_kind(value: str, where: str) -> KindGuess:
         )
     kind, metric = KIND_SETTINGS[key]
     return KindGuess(kind, metric)
-
-
-def value_number(kind: str, value: str) -> float:
-    """The number an answer stands for (NaN when it stands for none).
-
-    Yes/no answers are 1/0, ``4/5`` is 4; other answers are their number.
-
-    Examples
-    --------
-    >>> value_number("yes_no", "Yes"), value_number("rating", "4/5"), value_number("rating", "N/A")
-    (1.0, 4.0, nan)
-    """
-    if kind == schema.KIND_YES_NO:
-        answer = yes_no(value)
-        return math.nan if answer is None else answer
-    value = value.strip()
-    if _NUMBER.fullmatch(value):
-        number = float(value)
-        return number if math.isfinite(number) else math.nan
-    parsed = on_scale(value)
-    return parsed[0] if parsed else math.nan

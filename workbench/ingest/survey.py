@@ -241,7 +241,8 @@ def _build(table: Table, options: SurveyOptions, warnings: list[str]) -> SurveyR
         damaged = survey_ids.excel_ids(path, ids, lines, infos[id_j].text)
         if damaged:
             warnings.append(damaged)
-    personas = survey_ids.personas(path, infos, columns, persona_j, n_rows, options)
+    ids = survey_ids.per_file(path, infos, id_j, ids)
+    personas = survey_ids.personas(path, infos, columns, persona_j, lines, options)
     fixed = {id_j: schema.KIND_ID, persona_j: schema.KIND_METADATA}
     kinds = survey_columns.kinds_of(path, infos, columns, keep, fixed, options, warnings)
     if not n_rows:

@@ -14,11 +14,19 @@ import numpy as np
 import pandas as pd
 
 from workbench import schema
-from workbench.ingest.question_kinds import KindGuess, classify, resolve_kind, value_number
+from workbench.errors import InputError
+from workbench.ingest.answer_values import (
+    is_non_answer,
+    number,
+    scale_label,
+    usual_scale,
+    value_number,
+)
+from workbench.ingest.question_kinds import KindGuess, classify, resolve_kind
 from workbench.ingest.survey_kinds import TEXT_IQ, ColumnInfo, find_column
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # for annotations only: survey imports this module
+    from workbench.ingest.survey import SurveyOptions
 
 
 def _vendor_kind(info: ColumnInfo) -> KindGuess | None:
@@ -39,7 +47,9 @@ def _guess(info: ColumnInfo, values: list[str], scale: str | None) -> KindGuess:
     return _vendor_kind(info) or classify(info.qid, text, values)
 
 
-def _forced(path, infos, options, warnings) -> dict[int, KindGuess]:
+def _forced(
+    path: str, infos: list[ColumnInfo], options: SurveyOptions, warnings: list[str]
+) -> dict[int, KindGuess]:
     forced: dict[int, KindGuess] = {}
     for name, kind in (options.kinds or {}).items():
         j = find_column(infos, name)
@@ -56,7 +66,9 @@ def _forced(path, infos, options, warnings) -> dict[int, KindGuess]:
     return forced
 
 
-def _scales(path, infos, options, warnings) -> dict[int, str]:
+def _scales(
+    path: str, infos: list[ColumnInfo], options: SurveyOptions, warnings: list[str]
+) -> dict[int, str]:
     out = {}
     for name, scale in (options.scales or {}).items():
         j = find_column(infos, name)
@@ -67,9 +79,53 @@ def _scales(path, infos, options, warnings) -> dict[int, str]:
     return out
 
 
-def kinds_of(path, infos, columns, keep, fixed, options, warnings) -> dict[int, KindGuess]:
+def _configured_kind(
+    path: str, info: ColumnInfo, setting: KindGuess, guess: KindGuess, values: list[str]
+) -> KindGuess:
+    """The kind the study config sets, with the metric and scale its answers give.
+
+    An ``nps`` setting on answers outside 0–10 is refused: NPS is only computed on its scale.
+    """
+    answered = [n for n in (number(v) for v in values if not is_non_answer(v)) if n is not None]
+    if setting.kind == schema.KIND_NPS:
+        if answered and (min(answered) < 0 or max(answered) > 10 or max(answered) <= 5):
+            raise InputError(
+                path,
+                f"survey.kinds sets {info.text!r} to nps, but its answers run from "
+                f"{min(answered):g} to {max(answered):g}",
+                column=info.text,
+                expected="answers on the 0-10 NPS scale; set it to rating (or csat) instead",
+            )
+        return KindGuess(schema.KIND_NPS, schema.METRIC_NPS, "0-10", declared=True)
+    if setting.kind != schema.KIND_RATING:
+        same = guess.kind == setting.kind
+        return KindGuess(setting.kind, setting.metric or (guess.metric if same else None))
+    if guess.kind == schema.KIND_RATING:
+        return KindGuess(
+            schema.KIND_RATING,
+            setting.metric or guess.metric,
+            guess.scale,
+            guess.unsure,
+            guess.declared,
+        )
+    scale = scale_label(usual_scale(min(answered), max(answered))) if answered else None
+    return KindGuess(schema.KIND_RATING, setting.metric, scale)
+
+
+def kinds_of(
+    path: str,
+    infos: list[ColumnInfo],
+    columns: list[list[str]],
+    keep: list[int],
+    fixed: dict[int | None, str],
+    options: SurveyOptions,
+    warnings: list[str],
+) -> dict[int, KindGuess]:
     """Each kept column's kind: ``fixed`` ones first (the respondent id and persona columns),
-    then the study config's ``kinds``/``open_questions``, then the guess from the answers."""
+    then the study config's ``kinds``/``open_questions``, then the guess from the answers.
+
+    Uncertain guesses are appended to ``warnings`` with the setting that overrides them.
+    """
     forced = _forced(path, infos, options, warnings)
     scales = _scales(path, infos, options, warnings)
     kinds: dict[int, KindGuess] = {}
@@ -80,15 +136,7 @@ def kinds_of(path, infos, columns, keep, fixed, options, warnings) -> dict[int, 
         values = list(filter(None, map(str.strip, columns[j])))
         guess = _guess(infos[j], values, scales.get(j))
         if j in forced:
-            setting = forced[j]
-            same = guess.kind == setting.kind
-            guess = KindGuess(
-                setting.kind,
-                setting.metric or (guess.metric if same else None),
-                guess.scale if setting.kind in (schema.KIND_RATING, schema.KIND_NPS) else None,
-            )
-            if setting.kind == schema.KIND_NPS:
-                guess = KindGuess(schema.KIND_NPS, schema.METRIC_NPS, "0-10")
+            guess = _configured_kind(path, infos[j], forced[j], guess, values)
         elif guess.unsure:
             warnings.append(
                 f"{path}: column {infos[j].text!r} read as {schema.KIND_LABELS[guess.kind]} "
@@ -98,7 +146,13 @@ def kinds_of(path, infos, columns, keep, fixed, options, warnings) -> dict[int, 
     return kinds
 
 
-def questions_table(infos, columns, keep, kinds, roles) -> pd.DataFrame:
+def questions_table(
+    infos: list[ColumnInfo],
+    columns: list[list[str]],
+    keep: list[int],
+    kinds: dict[int, KindGuess],
+    roles: dict[int | None, str],
+) -> pd.DataFrame:
     """One row per kept column: id, text, kind, metric, scale and what its answers look like."""
     stats = []
     for j in keep:
@@ -115,6 +169,7 @@ def questions_table(infos, columns, keep, kinds, roles) -> pd.DataFrame:
             schema.QUESTION_METRIC: pd.array([kinds[j].metric for j in keep], dtype=schema.STRING),
             schema.QUESTION_POSITION: np.array([j + 1 for j in keep], dtype="int64"),
             schema.QUESTION_SCALE: pd.array([kinds[j].scale for j in keep], dtype=schema.STRING),
+            schema.SCALE_DECLARED: np.array([kinds[j].declared for j in keep], dtype=bool),
             schema.N_ANSWERS: np.array([n for n, _, _ in stats], dtype="int64"),
             schema.N_DISTINCT: np.array([d for _, d, _ in stats], dtype="int64"),
             schema.EXAMPLE: pd.array([e for _, _, e in stats], dtype=schema.STRING),

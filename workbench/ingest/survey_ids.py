@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.ingest.answer_values import is_non_answer
 from workbench.ingest.survey_kinds import (
     EXCEL_ADVICE,
     ID_NAMES,
@@ -30,8 +31,8 @@ from workbench.ingest.survey_kinds import (
     name_key,
 )
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # for annotations only: survey imports this module
+    from workbench.ingest.survey import SurveyOptions
 
 MAX_LISTED = 10
 
@@ -192,20 +193,54 @@ def band_label(value: str, bands: list[float]) -> str | None:
     return f"{bands[-1]:g}+"
 
 
-def personas(path, infos, columns, persona_j, n_rows, options) -> list[str | None]:
+def personas(
+    path: str,
+    infos: list[ColumnInfo],
+    columns: list[list[str]],
+    persona_j: int | None,
+    lines: Sequence[int],
+    options: SurveyOptions,
+) -> list[str | None]:
+    """Each respondent's persona: the persona column's value, in bands where ``persona_bands``
+    is set ("no answer" answers such as ``Prefer not to say`` give no persona).
+
+    Raises
+    ------
+    InputError
+        When a banded persona column holds a value that is not a number, naming its line.
+    """
+    n_rows = len(lines)
     if persona_j is None:
         return [None] * n_rows
     values = [value.strip() or None for value in columns[persona_j]]
     if not options.persona_bands:
         return values
     bands = sorted(float(b) for b in options.persona_bands)
+    values = [None if v is None or is_non_answer(v) else v for v in values]
     out = [band_label(v, bands) if v else None for v in values]
-    bad = [v for v, band in zip(values, out, strict=True) if v and band is None]
+    bad = [i for i, (v, band) in enumerate(zip(values, out, strict=True)) if v and band is None]
     if bad:
         raise InputError(
             path,
-            f"{len(bad)} value(s) of the persona column are not numbers, e.g. {bad[0]!r}",
+            f"{len(bad)} value(s) of the persona column are not numbers, the first "
+            f"{values[bad[0]]!r}",
+            line=lines[bad[0]],
             column=infos[persona_j].text,
-            expected="numbers, since persona_bands is set in the study config",
+            expected="numbers (or a no-answer such as 'Prefer not to say'), since "
+            "persona_bands is set in the study config",
         )
     return out
+
+
+def per_file(path: str, infos: list[ColumnInfo], id_j: int | None, ids: list[str]) -> list[str]:
+    """Ids from an unnamed first column (a spreadsheet's row index, 0..N in every file) are row
+    numbers, not people: qualified with the file, so two exports never merge respondents.
+
+    Examples
+    --------
+    >>> per_file("s.csv", [ColumnInfo("column_1", "")], 0, ["0", "1"])
+    ['s.csv:0', 's.csv:1']
+    """
+    if id_j is None or infos[id_j].text.strip():
+        return ids
+    return [f"{path}:{value}" for value in ids]
