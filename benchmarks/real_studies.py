@@ -28,7 +28,7 @@ from workbench import schema
 from workbench.cli import main
 from workbench.project import Project
 from workbench.study import load_journey_map
-from workbench.survey_choices import extremes
+from workbench.survey_breakdowns import extremes
 
 PACKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "studies"
 VA_PERSONAS = {

@@ -8,12 +8,8 @@ import pytest
 
 from workbench import schema
 from workbench.survey import survey_metrics
-from workbench.survey_choices import (
-    choice_shares,
-    codes_by_answer,
-    extremes,
-    metrics_by_answer,
-)
+from workbench.survey_breakdowns import codes_by_answer, extremes, metrics_by_answer
+from workbench.survey_choices import choice_shares
 
 
 def tables(rows: list[tuple[str, str, str, str]], kinds: dict[str, tuple[str, str | None]]):

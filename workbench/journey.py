@@ -450,7 +450,7 @@ def build_journey_map(
     )
     survey = None
     if (questions is not None and responses is not None) or stage_metrics is not None:
-        from workbench.survey_choices import survey_tables  # imports scipy: only when needed
+        from workbench.survey_tables import survey_tables  # imports scipy: only when needed
 
         survey = survey_tables(
             questions if questions is not None else schema.empty_frame(schema.QUESTIONS),

@@ -18,7 +18,8 @@ import pandas as pd
 from workbench import report_html as h
 from workbench import schema
 from workbench.ingest.stage_metrics import METRICS_FILE
-from workbench.survey_choices import ANSWER, GROUP_TEXT, OTHER, extremes
+from workbench.survey_breakdowns import extremes
+from workbench.survey_choices import ANSWER, GROUP_TEXT, OTHER
 
 SCALE = schema.SCALE
 _HEADLINE = (
