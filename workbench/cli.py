@@ -15,7 +15,7 @@ import click
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
-from workbench.project import Project, bundled_study
+from workbench.project import Project
 
 project_option = click.option(
     "--project",
@@ -482,16 +482,17 @@ def lab(
 
 
 @main.command()
+@click.argument(
+    "directory", required=False, type=click.Path(file_okay=False, path_type=Path), default=None
+)
 @project_option
 @friendly
-def demo(project_dir: Path) -> None:
-    """Run the whole path on the bundled sample study (or on --project if it has data/raw)."""
-    from workbench.demo import run_demo
+def demo(directory: Path | None, project_dir: Path) -> None:
+    """Run the whole path on the sample study, in DIRECTORY (copied there first; default
+    ./journey-workbench-demo), or in place in a clone or a study folder (--project)."""
+    from workbench.demo import demo_project, run_demo
 
-    project = Project(project_dir)
-    if not project.raw.is_dir():
-        project = bundled_study()
-    run_demo(project, echo=click.echo)
+    run_demo(demo_project(directory, Project(project_dir)), echo=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench import bundled
 from workbench.codes_io import import_codes
 from workbench.errors import WorkbenchError
 from workbench.ingest.pipeline import ingest
@@ -17,6 +18,22 @@ from workbench.project import Project
 from workbench.store import CodeStore
 
 IMPORTS = Path("data") / "codes" / "imports"
+
+
+DEFAULT_FOLDER = Path("journey-workbench-demo")
+
+
+def demo_project(directory: Path | None, here: Project) -> Project:
+    """Where the demo runs: ``directory`` (the sample study copied into it), else ``here`` when
+    it is a study or the clone itself (``make demo``), else ``./journey-workbench-demo``.
+
+    An installed package never runs the demo inside itself: its sample study is copied out.
+    """
+    if directory is None and here.raw.is_dir():
+        return here
+    target = Path(directory or DEFAULT_FOLDER)
+    bundled.copy_sample(target)
+    return Project(target)
 
 
 def shipped_code_files(project: Project) -> list[Path]:

@@ -8,31 +8,29 @@ copies are never overwritten), so each study keeps its notebooks and their edits
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from workbench.bundled import NOTEBOOKS, copy_tree, shipped
 from workbench.errors import ConfigError
 from workbench.project import Project
 
 FIRST_NOTEBOOK = "01-code-interviews.ipynb"
-SHIPPED = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def study_notebooks(project: Project) -> Path:
-    """The study's ``notebooks/`` folder, filled from the shipped notebooks where missing."""
+    """The study's ``notebooks/`` folder, filled from the shipped notebooks where missing (a
+    study's own copies, and their edits, are never overwritten)."""
     target = project.root / "notebooks"
     if not (target / FIRST_NOTEBOOK).exists():
-        if not (SHIPPED / FIRST_NOTEBOOK).exists():
+        shipped_notebooks = shipped(NOTEBOOKS)
+        if not (shipped_notebooks / FIRST_NOTEBOOK).exists():
             raise ConfigError(
-                f"{target / FIRST_NOTEBOOK} is missing and no shipped notebooks were found in "
-                f"{SHIPPED}; run `workbench lab` from a clone of the repository"
+                f"{target / FIRST_NOTEBOOK} is missing and the shipped notebooks in "
+                f"{shipped_notebooks} do not include it"
             )
-        target.mkdir(parents=True, exist_ok=True)
-        for notebook in sorted(SHIPPED.glob("*.ipynb")):
-            if not (target / notebook.name).exists():
-                shutil.copy(notebook, target / notebook.name)
+        copy_tree(shipped_notebooks, target)
     return target
 
 

@@ -84,5 +84,8 @@ class Project:
 
 
 def bundled_study() -> Project:
-    """The sample study bundled with the repository (used by ``workbench demo``)."""
-    return Project(Path(__file__).resolve().parents[1])
+    """The sample study that ships with the workbench (the clone's root, or the installed
+    package's copy: read it, do not run in it; ``workbench demo`` copies it out first)."""
+    from workbench.bundled import SAMPLE, shipped
+
+    return Project(shipped(SAMPLE))

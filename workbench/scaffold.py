@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.bundled import NOTEBOOKS, TEMPLATES, copy_tree, shipped
 from workbench.codebook import JOURNEY_TYPES, builtin_codebook, write_codebook
 from workbench.config import TEMPLATE
 from workbench.errors import ConfigError
@@ -25,13 +26,16 @@ A Journey Workbench study.
 3. List participants in `data/raw/participants.csv`: id, persona, and the names they have in
    the transcripts (`;`-separated) so speakers resolve to the right person.
 4. Run `workbench ingest --project .` and read the report it prints.
+5. Code in JupyterLab (`workbench lab` opens `notebooks/01-code-interviews.ipynb`) or in a
+   spreadsheet (`workbench codes next`), then `workbench train`, `tag` and `report`.
 
 Files in `data/raw/` are never changed by the workbench.
 """
 
 
 def scaffold(directory: Path, *, journey: str = "default") -> Project:
-    """Create the folders, a commented ``study.yml``, the codebook, ``participants.csv`` headers.
+    """Create the folders, a commented ``study.yml``, the codebook, ``participants.csv`` headers,
+    and the notebooks and report templates (which read the study they sit in).
 
     ``journey`` picks the built-in codebook the study starts from (see
     :data:`workbench.codebook.JOURNEY_TYPES`); it is written to ``codebook.yml`` to edit.
@@ -44,6 +48,8 @@ def scaffold(directory: Path, *, journey: str = "default") -> Project:
     >>> p = scaffold(pathlib.Path(tempfile.mkdtemp()) / "my-study")
     >>> sorted(x.name for x in p.raw.iterdir())
     ['interviews', 'participants.csv', 'surveys']
+    >>> (p.root / "notebooks" / "01-code-interviews.ipynb").is_file()
+    True
     """
     project = Project(Path(directory))
     if journey not in JOURNEY_TYPES:
@@ -73,4 +79,6 @@ def scaffold(directory: Path, *, journey: str = "default") -> Project:
     (project.root / ".gitignore").write_text(
         "data/processed/\nmodels/\nreports/\n", encoding="utf-8"
     )
+    copy_tree(shipped(NOTEBOOKS), project.root / NOTEBOOKS)  # they open on this study
+    copy_tree(shipped(TEMPLATES), project.root / TEMPLATES)
     return project
