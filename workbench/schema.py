@@ -1,11 +1,12 @@
 """Canonical tables: column names, dtypes and validators, in one place.
 
 Every module refers to columns through the constants defined here, never through string
-literals, so a rename is a one-line change. The tables are described in ``DESIGN.md``:
+literals, so a rename is a one-line change. The tables are described in ``ARCHITECTURE.md``:
 
 * ``segments``  – one row per codable unit (participant turn, sentence, survey answer);
 * ``documents`` – one row per source file, with the decoded text that offsets point into;
-* ``questions`` – one row per survey question (id, text, kind);
+* ``questions`` – one row per survey column (id, text, kind, metric, scale, what its answers
+  look like);
 * ``responses`` – one row per respondent × closed question (long format);
 * ``coded``     – segments plus machine and human codes;
 * ``journey``   – one row per persona × stage (× touchpoint).
