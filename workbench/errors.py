@@ -106,3 +106,8 @@ class StoreError(WorkbenchError):
 
 class ModelError(WorkbenchError):
     """A saved model is missing, unsafe or built for another codebook."""
+
+
+class ModelValueError(ModelError, ValueError):
+    """A model was given values it cannot use: rows and codes that do not match, a parameter
+    out of range. Also a ``ValueError``, which scikit-learn's estimator contract expects."""

@@ -6,13 +6,71 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.special import softmax
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
 
-from workbench.errors import ModelError
+from workbench.errors import ModelError, ModelValueError
 from workbench.tag import models
-from workbench.tag.calibration import TemperatureScaled, as_logits, fit_temperature
+from workbench.tag.calibration import TemperatureScaled, as_logits, fit_temperature, upgrade
+
+
+@parametrize_with_checks([TemperatureScaled(LogisticRegression())])
+def test_keeps_scikit_learns_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def test_fit_fits_a_clone_and_leaves_the_parameter_alone():
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array(["a", "a", "b", "b"])
+    unfitted = LogisticRegression()
+    model = TemperatureScaled(unfitted)
+    with pytest.raises(NotFittedError):
+        model.predict_proba(X)
+    model.fit(X, y)
+    check_is_fitted(model)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(unfitted)
+    assert model.estimator is unfitted and model.estimator_ is not unfitted
+    assert model.classes_.tolist() == ["a", "b"] and model.n_features_in_ == 1
+    with pytest.raises(ModelValueError, match=r"finite positive number, got 0\.0"):
+        TemperatureScaled(LogisticRegression(), temperature=0.0).fit(X, y)
+
+
+def test_a_frozen_fitted_classifier_is_recorded_not_refitted():
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(60, 3)), np.array(["a", "b", "c"] * 20)
+    plain = LogisticRegression().fit(X, y)
+    before = plain.coef_.copy()
+    model = TemperatureScaled(FrozenEstimator(plain), temperature=2.0).fit(X[:6], y[:6])
+    np.testing.assert_array_equal(plain.coef_, before)
+    assert model.estimator_.estimator is plain
+    assert clone(model).fit(X[:3], y[:3]).estimator_.estimator is plain
+    expected = softmax(plain.decision_function(X) / 2.0, axis=1)
+    np.testing.assert_array_equal(model.predict_proba(X), expected)
+
+
+def test_a_model_of_the_previous_version_is_upgraded_to_the_same_probabilities():
+    """Before, the fitted classifier was the parameter ``estimator`` and there was no
+    ``estimator_``: what a file saved then holds once loaded."""
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(60, 3)), np.array(["a", "b"] * 30)
+    plain = LogisticRegression().fit(X, y)
+    old = TemperatureScaled.__new__(TemperatureScaled)
+    old.__dict__.update(estimator=plain, temperature=1.7)
+    new = upgrade(old)
+    check_is_fitted(new)
+    assert isinstance(new.estimator, FrozenEstimator) and new.estimator_ is new.estimator
+    expected = softmax(as_logits(plain.decision_function(X)) / 1.7, axis=1)
+    np.testing.assert_array_equal(new.predict_proba(X), expected)
+    assert upgrade(new) is new and upgrade(plain) is plain
+    old.__dict__.update(estimator=LogisticRegression())
+    with pytest.raises(ModelError, match=r"no fitted classifier.*run workbench train again"):
+        upgrade(old)
 
 
 def test_fit_temperature_recovers_how_overconfident_scores_are():
@@ -31,9 +89,9 @@ def test_temperature_keeps_the_ranking_and_one_is_the_models_own():
     for labels in (np.array(["a", "b"]), np.array(["a", "b", "c"])):
         y = labels[rng.integers(0, len(labels), 200)]
         plain = LogisticRegression().fit(X, y)
-        same = TemperatureScaled(plain).predict_proba(X)
+        same = TemperatureScaled(FrozenEstimator(plain)).fit(X, y).predict_proba(X)
         np.testing.assert_allclose(same, plain.predict_proba(X))
-        hot = TemperatureScaled(plain, temperature=3.0)
+        hot = TemperatureScaled(FrozenEstimator(plain), temperature=3.0).fit(X, y)
         assert (hot.predict(X) == plain.predict(X)).all()
         assert hot.predict_proba(X).max(axis=1).mean() < plain.predict_proba(X).max(axis=1).mean()
         assert as_logits(plain.decision_function(X)).shape == (200, len(labels))
@@ -62,7 +120,7 @@ def test_fit_model_takes_the_temperature_from_its_cross_validated_scores(shared_
         fit_temperature(scores, codes, trained.classes), rel=1e-6
     )
     truth = test["category"].map(stage)
-    raw = trained.model.estimator.predict_proba(test["text"].tolist())
+    raw = trained.model.estimator_.predict_proba(test["text"].tolist())
     calibrated = trained.predict_proba(test["text"].tolist())
     assert (raw.argmax(axis=1) == calibrated.argmax(axis=1)).all()
     # weakly regularised (C=1000), the raw model is overconfident; measured: accuracy 0.763,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import estimator_checks as checks
+from sklearn.utils import get_tags
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
 
 from workbench.tag import features as features_module
 from workbench.tag.features import SparseScaler, TextTfidf, word_char_ngrams
@@ -112,3 +120,45 @@ def test_sparse_scaler_is_standard_scaler_as_csr():
     assert sp.issparse(out) and out.format == "csr"
     np.testing.assert_allclose(out.toarray(), StandardScaler().fit_transform(X))
     np.testing.assert_allclose(ours.fit_transform(X).toarray(), out.toarray())
+
+
+@parametrize_with_checks([TextTfidf(), SparseScaler()])
+def test_keeps_scikit_learns_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def test_text_tfidf_keeps_the_contract_on_texts():
+    """scikit-learn's checks feed numeric arrays, so for an estimator tagged as taking strings
+    (as its own vectorizers are) it only checks cloning: here the rest of the contract, on
+    texts, with its checks that need no data and the others done by hand."""
+    tags = get_tags(TextTfidf())
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    for check in (
+        checks.check_no_attributes_set_in_init,
+        checks.check_parameters_default_constructible,
+        checks.check_get_params_invariance,
+        checks.check_set_params,
+        checks.check_do_not_raise_errors_in_init_or_set_params,
+        checks.check_estimator_repr,
+        checks.check_mixin_order,
+        checks.check_valid_tag_types,
+        checks.check_estimator_tags_renamed,
+    ):
+        check("TextTfidf", TextTfidf())
+    features = TextTfidf(char_ngram_range=(2, 3))
+    params = features.get_params()
+    with pytest.raises(NotFittedError):
+        features.transform(TEXTS)
+    assert features.fit(TEXTS) is features
+    assert features.get_params() == params  # fitting changes no parameter
+    check_is_fitted(features)
+    first = features.transform(TEXTS)
+    assert len(features.get_feature_names_out()) == first.shape[1]
+    assert_same(features.fit(TEXTS).transform(TEXTS), first)  # fitting again: the same
+    assert_same(clone(features).fit_transform(TEXTS), first)
+    assert not hasattr(clone(features), "word_features_")
+    assert_same(pickle.loads(pickle.dumps(features)).transform(TEXTS), first)
+    order = np.random.default_rng(0).permutation(len(TEXTS))
+    assert_same(features.transform([TEXTS[i] for i in order]), first[order])  # row order
+    assert_same(features.transform(TEXTS[2:5]), first[2:5])  # rows one by one or in a batch
+    assert_same(features.transform(np.array(TEXTS, dtype=object)), first)

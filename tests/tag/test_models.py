@@ -165,7 +165,7 @@ def text_featurizer(trained: models.TrainedModel):
     """The TextTfidf inside a trained model (calibrated or not, sentiment or not)."""
     estimator = trained.model
     if hasattr(estimator, "temperature"):
-        estimator = estimator.estimator
+        estimator = estimator.estimator_.estimator  # TemperatureScaled(FrozenEstimator(...))
     step = estimator.named_steps["features"]
     if hasattr(step, "named_transformers_"):
         step = step.named_transformers_["text"]

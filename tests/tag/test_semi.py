@@ -7,10 +7,13 @@ import random
 import numpy as np
 import pytest
 from scipy import sparse
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import normalize
+from sklearn.preprocessing import StandardScaler, normalize
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from workbench.errors import ModelError
+from workbench.errors import ModelError, ModelValueError
 from workbench.tag import semi
 from workbench.tag.models import build_pipeline, text_features
 
@@ -47,6 +50,14 @@ def bridge():
     uncoded, _ = texts_of(60, words=slice(0, 12), seed=2)
     test, truth = texts_of(20, words=slice(6, 12), seed=3)
     return coded, codes, uncoded, test, truth
+
+
+@parametrize_with_checks(
+    [semi.SelfTraining(Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())]))]
+)
+def test_keeps_scikit_learns_estimator_contract(estimator, check):
+    """On numbers: scikit-learn's checks feed arrays, and a text pipeline takes texts."""
+    check(estimator)
 
 
 def test_uncoded_sample_is_distinct_bounded_and_seeded():
@@ -137,8 +148,12 @@ def test_mismatched_input_is_refused(bridge):
     from workbench.tag.models import sentiment_features
 
     coded, codes, uncoded, *_ = bridge
-    with pytest.raises(ModelError, match=r"24 coded rows but 23 codes"):
+    with pytest.raises(ModelValueError, match=r"24 coded rows but 23 codes"):
         semi.SelfTraining(build_pipeline("stage"), uncoded).fit(coded, codes[:-1])
+    with pytest.raises(ModelValueError, match="requires y to be passed"):
+        semi.SelfTraining(build_pipeline("stage"), uncoded).fit(coded, None)
+    with pytest.raises(NotFittedError):
+        semi.SelfTraining(build_pipeline("stage"), uncoded).predict(coded)
     frame = sentiment_features(coded)
     with pytest.raises(ModelError, match="both texts or both DataFrames"):
         semi.SelfTraining(build_pipeline("sentiment"), uncoded).fit(frame, codes)

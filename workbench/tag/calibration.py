@@ -13,14 +13,19 @@ gives the logistic regression's own probabilities.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Real
 from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import Tags, get_tags
+from sklearn.utils.validation import check_is_fitted
 
-from workbench.errors import ModelError
+from workbench.errors import ModelError, ModelValueError
 
 
 def as_logits(scores: np.ndarray) -> np.ndarray:
@@ -76,18 +81,32 @@ class TemperatureScaled(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     estimator : classifier with ``decision_function``
-        Fitted by :meth:`fit` (or already fitted, when only predicting).
+        Cloned and fitted by :meth:`fit`. A classifier fitted beforehand is wrapped in a
+        :class:`~sklearn.frozen.FrozenEstimator`: its clone is itself and its ``fit`` does
+        nothing, so :meth:`fit` only records it.
     temperature : float
-        From :func:`fit_temperature` on out-of-fold scores.
+        From :func:`fit_temperature` on out-of-fold scores; positive.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted classifier whose scores are scaled.
+    classes_ : ndarray
+        Its classes, in the order of the probability columns.
+    n_features_in_ : int
+        Its number of input columns, where it has one (text pipelines have none).
 
     Examples
     --------
+    >>> from sklearn.frozen import FrozenEstimator
     >>> from sklearn.linear_model import LogisticRegression
     >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), ["a", "a", "b", "b"]
     >>> plain = LogisticRegression().fit(X, y)
-    >>> np.allclose(TemperatureScaled(plain).predict_proba(X), plain.predict_proba(X))
+    >>> same = TemperatureScaled(FrozenEstimator(plain)).fit(X, y)
+    >>> np.allclose(same.predict_proba(X), plain.predict_proba(X))
     True
-    >>> TemperatureScaled(plain, temperature=100.0).predict_proba(X).round(2)[0].tolist()
+    >>> hot = TemperatureScaled(FrozenEstimator(plain), temperature=100.0).fit(X, y)
+    >>> hot.predict_proba(X).round(2)[0].tolist()
     [0.5, 0.5]
     """
 
@@ -96,17 +115,41 @@ class TemperatureScaled(ClassifierMixin, BaseEstimator):
         self.temperature = temperature
 
     def fit(self, X: Any, y: Sequence[Any]) -> TemperatureScaled:
-        """Fit the wrapped classifier (the temperature is a parameter, see above)."""
-        self.estimator.fit(X, y)
+        """Fit a clone of :attr:`estimator` (the temperature is a parameter, see above).
+
+        Raises
+        ------
+        ModelValueError
+            When the temperature is not a finite positive number.
+        """
+        temperature = self.temperature
+        if not isinstance(temperature, Real) or not 0 < temperature < np.inf:
+            raise ModelValueError(
+                f"temperature must be a finite positive number, got {temperature!r}"
+            )
+        self._fitted(clone(self.estimator).fit(X, y))
         return self
 
+    def _fitted(self, estimator: Any) -> None:
+        """Record ``estimator`` (fitted) as the classifier whose scores are scaled."""
+        self.estimator_ = estimator
+        self.classes_ = estimator.classes_
+
     @property
-    def classes_(self) -> np.ndarray:
-        return self.estimator.classes_
+    def n_features_in_(self) -> int:
+        """The fitted classifier's number of input columns (AttributeError where it has none)."""
+        return self.estimator_.n_features_in_
+
+    def __sklearn_tags__(self) -> Tags:
+        """scikit-learn's tags: sparse input as far as :attr:`estimator` takes it."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """The wrapped classifier's scores, unscaled."""
-        return self.estimator.decision_function(X)
+        """The fitted classifier's scores, unscaled."""
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated class probabilities, columns in :attr:`classes_` order."""
@@ -114,4 +157,33 @@ class TemperatureScaled(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """The highest-scoring class (the same with any temperature)."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+
+def upgrade(model: Any) -> Any:
+    """``model`` as this version builds it, when an older workbench saved it.
+
+    Until model format 2 a :class:`TemperatureScaled` held the fitted classifier as its
+    parameter ``estimator`` and had no ``estimator_``. Such a one is rebuilt around a
+    :class:`~sklearn.frozen.FrozenEstimator` of that classifier: the same object, so the same
+    probabilities. Anything else is returned as it is.
+
+    Raises
+    ------
+    ModelError
+        When an old-style :class:`TemperatureScaled` holds no fitted classifier.
+    """
+    if not isinstance(model, TemperatureScaled) or "estimator_" in vars(model):
+        return model
+    try:
+        check_is_fitted(model.estimator)
+    except (NotFittedError, TypeError) as exc:
+        raise ModelError(
+            "the calibrated model holds no fitted classifier (expected one fitted by "
+            "workbench train; run workbench train again)"
+        ) from exc
+    frozen = FrozenEstimator(model.estimator)
+    upgraded = TemperatureScaled(frozen, temperature=model.temperature)
+    upgraded._fitted(frozen)
+    return upgraded

@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Tags
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.validation import check_is_fitted
 
@@ -112,6 +113,13 @@ class TextTfidf(TransformerMixin, BaseEstimator):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.sublinear_tf = sublinear_tf
+
+    def __sklearn_tags__(self) -> Tags:
+        """scikit-learn's tags: texts in, as its own vectorizers take them (no 2-D arrays)."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
 
     def fit(self, X: Iterable[str], y: Any = None) -> TextTfidf:
         """Learn both vocabularies and idf weights (scikit-learn's own fit)."""

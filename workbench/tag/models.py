@@ -350,7 +350,9 @@ def fit_model(
         kept.fit(X, target)
     model: Any = kept.pipeline_ if semi else kept  # the plain pipeline: no uncoded text kept
     if calibrated:
-        model = TemperatureScaled(model, fit_temperature(scores[chosen], target, classes))
+        # the fitted model, frozen: fitting the wrapper only records it
+        temperature = fit_temperature(scores[chosen], target, classes)
+        model = TemperatureScaled(FrozenEstimator(model), temperature=temperature).fit(X, target)
     metrics["calibrated"] = calibrated
     if calibrated:
         metrics["temperature"] = model.temperature

@@ -15,9 +15,13 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import ModelError
+from workbench.tag.calibration import upgrade
 from workbench.tag.models import TrainedModel
 
-FORMAT_VERSION = 1
+#: 2: a calibrated model's classifier is its fitted ``estimator_`` (a FrozenEstimator of the
+#: pipeline); format 1 files, whose TemperatureScaled holds it as ``estimator``, still load
+#: (:func:`workbench.tag.calibration.upgrade`).
+FORMAT_VERSION = 2
 
 # Every type a saved model may contain beyond skops' defaults. Loading refuses anything else.
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -116,9 +120,13 @@ def load_model(path: str | os.PathLike[str], *, codebook_hash: str) -> TrainedMo
             f"study's codebook is {codebook_hash!r} (expected the same; retrain with "
             "workbench train)"
         )
+    try:
+        model = upgrade(payload["model"])
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from exc
     return TrainedModel(
         meta["kind"],
-        payload["model"],
+        model,
         list(meta["classes"]),
         float(meta["threshold"]),
         meta["metrics"],

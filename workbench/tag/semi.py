@@ -33,8 +33,10 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import Pipeline
+from sklearn.utils import Tags, get_tags
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from workbench.errors import ModelError
+from workbench.errors import ModelError, ModelValueError
 
 THRESHOLD = 0.7  # banking77, 1,000 codes, macro-F1: 0.6 → 0.931, 0.7 → 0.931, 0.8 → 0.927
 ROUNDS = 2
@@ -75,7 +77,12 @@ def uncoded_sample(texts: Sequence[str], *, limit: int = MAX_UNCODED, seed: int 
 
 
 def _rows(X: Any) -> int:
-    return X.shape[0] if hasattr(X, "shape") else len(X)
+    """Number of rows of texts, an array, a frame or anything ``np.asarray`` reads."""
+    if hasattr(X, "shape"):
+        return X.shape[0]
+    if hasattr(X, "__len__"):
+        return len(X)
+    return np.asarray(X).shape[0]
 
 
 def _concat(X: Any, U: Any) -> Any:
@@ -182,6 +189,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
     n_pseudo_ : int
         Uncoded rows used as pseudo-labels in the last round.
+    n_features_in_ : int
+        Input columns of :attr:`pipeline_`, where it has them (texts have none).
 
     Examples
     --------
@@ -216,10 +225,15 @@ class SelfTraining(ClassifierMixin, BaseEstimator):
         """Fit on coded rows ``X`` with codes ``y``, and on :attr:`unlabelled`."""
         if not isinstance(self.estimator, Pipeline) or len(self.estimator.steps) < 2:
             raise ModelError("SelfTraining needs a Pipeline of features then a classifier")
-        y = np.asarray(y)
+        if y is None:
+            raise ModelValueError(
+                "SelfTraining requires y to be passed, but the target y is None "
+                "(expected one code per coded row)"
+            )
+        y = column_or_1d(y, warn=True)  # a column vector is read as codes, with a warning
         n_coded, n_uncoded = _rows(X), _rows(self.unlabelled)
         if n_coded != len(y):
-            raise ModelError(f"{n_coded} coded rows but {len(y)} codes (expected as many)")
+            raise ModelValueError(f"{n_coded} coded rows but {len(y)} codes (expected as many)")
         pipeline = clone(self.estimator)
         features, classifier = pipeline[:-1], pipeline.steps[-1][1]
         features.fit(_concat(X, self.unlabelled) if n_uncoded else X)
@@ -255,14 +269,28 @@ class SelfTraining(ClassifierMixin, BaseEstimator):
         self.classes_ = model.classes_
         return self
 
+    @property
+    def n_features_in_(self) -> int:
+        """The fitted pipeline's number of input columns (AttributeError where it has none)."""
+        return self.pipeline_.n_features_in_
+
+    def __sklearn_tags__(self) -> Tags:
+        """scikit-learn's tags: sparse input as far as :attr:`estimator` takes it."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
+
     def decision_function(self, X: Any) -> np.ndarray:
         """The classifier's scores (what temperature calibration scales)."""
+        check_is_fitted(self)
         return self.pipeline_.decision_function(X)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, columns in :attr:`classes_` order."""
+        check_is_fitted(self)
         return self.pipeline_.predict_proba(X)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class per row."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
