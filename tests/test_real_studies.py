@@ -151,19 +151,30 @@ def test_natcs_coded_in_a_sheet_trains_on_stages_and_maps_the_facts(
     assert (machine[schema.STAGE] == truth).mean() > 0.7  # the rest, coded by the model
 
 
+def survey_study(root: Path, exports: Path, edits: dict[str, str]) -> Path:
+    """A survey-only study as the README says: `init --journey ecommerce`, the export files in
+    data/raw/surveys, and ``edits`` made to the lines of the study.yml that `init` wrote."""
+    run("init", str(root), "--journey", "ecommerce")
+    for path in exports.glob("*.csv"):
+        shutil.copy(path, root / "data" / "raw" / "surveys" / path.name)
+    text = (root / "study.yml").read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    (root / "study.yml").write_text(text, encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
 def clothing_study(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The clothing-review export as a survey-only study, set up from the README alone: the
     shopping journey, personas as age bands, nothing else configured."""
     folder = pack(shared_data, "clothing-reviews-survey")
-    root = tmp_path_factory.mktemp("clothing") / "study"
-    run("init", str(root), "--journey", "ecommerce")
-    for path in folder.glob("*.csv"):
-        shutil.copy(path, root / "data" / "raw" / "surveys" / path.name)
-    text = (root / "study.yml").read_text(encoding="utf-8")
-    text = text.replace("  persona_column: null", "  persona_column: Age")
-    text = text.replace("  # persona_bands: [18, 35, 50, 65]", "  persona_bands: [18, 35, 50, 65]")
-    (root / "study.yml").write_text(text, encoding="utf-8")
+    edits = {
+        "  persona_column: null": "  persona_column: Age",
+        "  # persona_bands: [18, 35, 50, 65]": "  persona_bands: [18, 35, 50, 65]",
+    }
+    root = survey_study(tmp_path_factory.mktemp("clothing") / "study", folder, edits)
     output = run("ingest", "--project", str(root))
     assert "using the unnamed first column as the respondent id" in output
     assert "Recommended IND" in output and "yes/no (recommend)" in output  # the kinds table
@@ -243,14 +254,11 @@ def test_bitext_is_flat_by_design_and_the_map_finds_no_trend(shared_data: Path, 
     """Fact 3 of support-intents: 27 intents x 300 utterances; every intent is 1/27 = 3.7%, and
     no category or intent may come out as a dominant complaint."""
     folder = pack(shared_data, "support-intents") / "bitext_intent_synthetic"
-    root = tmp_path / "bitext"
-    run("init", str(root), "--journey", "ecommerce")
-    for path in folder.glob("*.csv"):
-        shutil.copy(path, root / "data" / "raw" / "surveys" / path.name)
-    text = (root / "study.yml").read_text(encoding="utf-8")
-    text = text.replace("  id_column: null", "  id_column: row-number")
-    text = text.replace("files: {}", 'files: {"surveys/*.csv": {persona: online shopper}}')
-    (root / "study.yml").write_text(text, encoding="utf-8")
+    edits = {
+        "  id_column: null": "  id_column: row-number",
+        "files: {}": 'files: {"surveys/*.csv": {persona: online shopper}}',
+    }
+    root = survey_study(tmp_path / "bitext", folder, edits)
     output = run("ingest", "--project", str(root))
     assert "8,100 survey respondents" in output
     run("tag", "--project", str(root), "--workers", "1")
